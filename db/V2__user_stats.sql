@@ -1,0 +1,17 @@
+-- Per submitting login (a NULL login is its own row). Time to result runs from submission to the succ state.
+CREATE VIEW user_stats AS
+SELECT s.login,
+       COUNT(*)                                                   AS submissions,
+       SUM(CASE WHEN s.state = 'succ' THEN 1 ELSE 0 END)          AS succeeded,
+       SUM(CASE WHEN s.state = 'fail' THEN 1 ELSE 0 END)          AS failed,
+       SUM(CASE WHEN s.state NOT IN ('succ', 'fail') THEN 1 ELSE 0 END) AS pending,
+       MIN(s.submitted_at)                                        AS first_submitted_at,
+       MAX(s.submitted_at)                                        AS last_submitted_at,
+       AVG(CASE WHEN s.state = 'succ'
+                THEN CAST(DATEDIFF('SECOND', s.submitted_at, s.finished_at) AS DOUBLE PRECISION) END)
+                                                                  AS mean_seconds_to_result,
+       PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY
+           CASE WHEN s.state = 'succ' THEN DATEDIFF('SECOND', s.submitted_at, s.finished_at) END)
+                                                                  AS p95_seconds_to_result
+FROM samples s
+GROUP BY s.login;

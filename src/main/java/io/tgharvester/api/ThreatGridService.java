@@ -1,0 +1,28 @@
+package io.tgharvester.api;
+
+import okhttp3.ResponseBody;
+import retrofit2.Call;
+import retrofit2.http.GET;
+import retrofit2.http.Path;
+import retrofit2.http.Query;
+import retrofit2.http.Streaming;
+
+/** The Threat Grid v2 endpoints the harvester calls. The key is added by {@link ApiKeyInterceptor}. */
+interface ThreatGridService {
+    /**
+     * {@code org_only=True} is part of the path template, not a parameter: no caller can drop it or spell it
+     * differently, so the harvester can never ask for the global dataset. Oldest first, so that a page boundary
+     * never hides a sample submitted while paging.
+     */
+    @GET("api/v2/samples?org_only=True&sort_by=submitted_at&sort_order=asc")
+    Call<WireTypes.ListEnvelope> listSamples(
+            @Query("after") String after, @Query("limit") int limit, @Query("offset") int offset);
+
+    /** {@code ids} is a JSON list of sample ids; Retrofit URL-encodes it. */
+    @GET("api/v2/samples/state")
+    Call<WireTypes.StateEnvelope> states(@Query("ids") String idsJson);
+
+    @Streaming
+    @GET("api/v2/samples/{id}/{name}")
+    Call<ResponseBody> artifact(@Path("id") String sampleId, @Path("name") String name);
+}

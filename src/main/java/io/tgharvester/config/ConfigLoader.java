@@ -1,0 +1,224 @@
+package io.tgharvester.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Layers configuration: the packaged defaults (conf/harvester.properties), an installation's edited copy of that
+ * file, an explicit {@code --config} file, the environment, then {@code --set key=value} flags; later layers win.
+ */
+public final class ConfigLoader {
+    /** Every key the harvester understands; anything else is a typo and is refused. */
+    public static final Set<String> KEYS = Set.of(
+            "tg.api-key", "tg.api-key-file", "tg.base-url", "tg.auth", "harvester.proxy", "harvester.http-timeout",
+            "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
+            "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback",
+            "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
+            "harvester.download.retry-max");
+
+    /** Environment names kept for the documented short spellings. */
+    private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir");
+
+    private final Map<String, String> environment;
+    private final Optional<Path> installedConfig;
+
+    /**
+     * @param environment     usually {@code System.getenv()}
+     * @param installedConfig the installation's conf/harvester.properties, if the launcher names one
+     */
+    public ConfigLoader(Map<String, String> environment, Optional<Path> installedConfig) {
+        this.environment = Map.copyOf(environment);
+        this.installedConfig = installedConfig;
+    }
+
+    public HarvesterConfig load(Optional<Path> configFile, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(packagedDefaults());
+        installedConfig.filter(Files::isRegularFile).ifPresent(file -> values.putAll(readFile(file)));
+        configFile.ifPresent(file -> {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("config file " + file + " does not exist");
+            }
+            values.putAll(readFile(file));
+        });
+        values.putAll(fromEnvironment());
+        overrides.forEach((key, value) -> values.put(known(key, "--set"), value));
+        return build(values);
+    }
+
+    /** The relaxed environment name of a key: upper case, '.' and '-' as '_'. */
+    public static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private Map<String, String> fromEnvironment() {
+        Map<String, String> values = new LinkedHashMap<>();
+        ENV_ALIASES.forEach((env, key) -> {
+            if (environment.containsKey(env)) {
+                values.put(key, environment.get(env));
+            }
+        });
+        for (String key : KEYS) {
+            String value = environment.get(environmentName(key));
+            if (value != null) {
+                values.put(key, value);
+            }
+        }
+        return values;
+    }
+
+    private static Map<String, String> packagedDefaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("/harvester.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("harvester.properties is missing from the classpath");
+            }
+            return toMap(in, "packaged defaults");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read packaged defaults", e);
+        }
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return toMap(in, file.toString());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> toMap(InputStream in, String source) throws IOException {
+        Properties props = new Properties();
+        try (Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        props.stringPropertyNames().forEach(key -> values.put(known(key, source), props.getProperty(key).trim()));
+        return values;
+    }
+
+    private static String known(String key, String source) {
+        if (!KEYS.contains(key)) {
+            throw new ConfigException("unknown configuration key '" + key + "' in " + source
+                    + "; known keys: " + String.join(", ", KEYS.stream().sorted().toList()));
+        }
+        return key;
+    }
+
+    private static HarvesterConfig build(Map<String, String> v) {
+        return new HarvesterConfig(
+                apiKey(v),
+                uri(v, "tg.base-url").orElseThrow(() -> new ConfigException("tg.base-url must be set")),
+                enumValue(v, "tg.auth"),
+                uri(v, "harvester.proxy"),
+                duration(v, "harvester.http-timeout"),
+                Path.of(require(v, "harvester.data-dir")),
+                duration(v, "harvester.fetch-interval"),
+                duration(v, "harvester.state-interval"),
+                duration(v, "harvester.download-interval"),
+                duration(v, "harvester.fetch-overlap"),
+                duration(v, "harvester.initial-lookback"),
+                pageSize(v),
+                artifacts(v),
+                duration(v, "harvester.download.retry-base"),
+                duration(v, "harvester.download.retry-max"));
+    }
+
+    private static Optional<ApiKey> apiKey(Map<String, String> v) {
+        String direct = v.getOrDefault("tg.api-key", "");
+        if (!direct.isBlank()) {
+            return Optional.of(new ApiKey(direct));
+        }
+        String file = v.getOrDefault("tg.api-key-file", "");
+        if (file.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ApiKey(Files.readString(Path.of(file), StandardCharsets.UTF_8)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read the API key from tg.api-key-file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String require(Map<String, String> v, String key) {
+        String value = v.get(key);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key + " must be set");
+        }
+        return value;
+    }
+
+    private static Duration duration(Map<String, String> v, String key) {
+        try {
+            Duration d = Durations.parse(require(v, key));
+            if (d.isZero()) {
+                throw new IllegalArgumentException("it must be longer than zero");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
+    }
+
+    private static Optional<URI> uri(Map<String, String> v, String key) {
+        String value = v.getOrDefault(key, "");
+        if (value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new URISyntaxException(value, "needs a scheme and a host, e.g. https://panacea.threatgrid.com");
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
+    }
+
+    private static HarvesterConfig.AuthMode enumValue(Map<String, String> v, String key) {
+        String value = require(v, key);
+        try {
+            return HarvesterConfig.AuthMode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": '" + value + "' is not one of auto, header, query");
+        }
+    }
+
+    private static int pageSize(Map<String, String> v) {
+        String value = require(v, "harvester.page-size");
+        try {
+            int size = Integer.parseInt(value);
+            if (size < 1 || size > 1000) {
+                throw new NumberFormatException();
+            }
+            return size;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("harvester.page-size: '" + value + "' is not a whole number from 1 to 1000");
+        }
+    }
+
+    private static List<String> artifacts(Map<String, String> v) {
+        List<String> names = Arrays.stream(v.getOrDefault("harvester.artifacts", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String name : names) {
+            if (!name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".")) {
+                throw new ConfigException("harvester.artifacts: '" + name + "' is not a plain file name");
+            }
+        }
+        return names;
+    }
+}

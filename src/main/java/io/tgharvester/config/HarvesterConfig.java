@@ -1,0 +1,42 @@
+package io.tgharvester.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the harvester reads from conf/harvester.properties, the environment and {@code --set} flags, typed and
+ * validated. Built by {@link ConfigLoader}.
+ */
+public record HarvesterConfig(
+        Optional<ApiKey> apiKey,
+        URI baseUrl,
+        AuthMode authMode,
+        Optional<URI> proxy,
+        Duration httpTimeout,
+        Path dataDir,
+        Duration fetchInterval,
+        Duration stateInterval,
+        Duration downloadInterval,
+        Duration fetchOverlap,
+        Duration initialLookback,
+        int pageSize,
+        List<String> artifacts,
+        Duration retryBase,
+        Duration retryMax) {
+
+    /** How the API key travels: a bearer header, the {@code api_key} query parameter, or header first with fallback. */
+    public enum AuthMode { AUTO, HEADER, QUERY }
+
+    public HarvesterConfig {
+        artifacts = List.copyOf(artifacts);
+    }
+
+    /** The key, or a clear error for commands that talk to Threat Grid. */
+    public ApiKey requireApiKey() {
+        return apiKey.orElseThrow(() -> new ConfigException(
+                "no API key: set TG_API_KEY, tg.api-key-file, or tg.api-key in conf/harvester.properties"));
+    }
+}

@@ -1,0 +1,135 @@
+package io.tgharvester.pipeline;
+
+import io.tgharvester.api.ArtifactStream;
+import io.tgharvester.api.MalformedResponse;
+import io.tgharvester.api.RequestRejected;
+import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.artifacts.ArtifactFiles;
+import io.tgharvester.artifacts.StoredArtifact;
+import io.tgharvester.store.ArtifactStore;
+import io.tgharvester.store.ArtifactTask;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downloads every due artifact. Failures of one artifact (a cut stream, a refused name) are recorded on its row and
+ * retried later with doubling delays; failures of the server (auth, 429, 5xx) end the round, as the rest would
+ * fail the same way.
+ */
+public final class ArtifactCollector implements Stage {
+    private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
+    private static final int BATCH = 50;
+
+    private final ThreatGridClient client;
+    private final ArtifactStore store;
+    private final ArtifactFiles files;
+    private final Clock clock;
+    private final Duration retryBase;
+    private final Duration retryMax;
+
+    public ArtifactCollector(ThreatGridClient client, ArtifactStore store, ArtifactFiles files, Clock clock,
+                             Duration retryBase, Duration retryMax) {
+        this.client = client;
+        this.store = store;
+        this.files = files;
+        this.clock = clock;
+        this.retryBase = retryBase;
+        this.retryMax = retryMax;
+    }
+
+    @Override
+    public String name() {
+        return "download";
+    }
+
+    @Override
+    public int run() {
+        Instant roundStart = clock.instant();
+        Tally tally = new Tally();
+        List<ArtifactTask> tasks;
+        // Tasks failing in this round get a retry time after roundStart, so the loop cannot pick them up again.
+        while (!Thread.currentThread().isInterrupted() && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
+            for (ArtifactTask task : tasks) {
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                tally.add(download(task));
+            }
+        }
+        if (tally.total() > 0) {
+            log.info("event=downloads done={} absent={} failed={} bytes={}",
+                    tally.done, tally.absent, tally.failed, tally.bytes);
+        }
+        return 0;
+    }
+
+    private Result download(ArtifactTask task) {
+        try {
+            Optional<ArtifactStream> opened = client.openArtifact(task.sampleId(), task.name());
+            if (opened.isEmpty()) {
+                store.markAbsent(task, clock.instant());
+                log.debug("event=artifact-absent sample={} name={}", task.sampleId(), task.name());
+                return new Result(Kind.ABSENT, 0);
+            }
+            StoredArtifact stored;
+            try (ArtifactStream stream = opened.get()) {
+                stored = files.save(task.sampleId(), task.name(), stream);
+            }
+            store.markDone(task, stored.bytes(), stored.sha256(), stored.relativePath(), clock.instant());
+            return new Result(Kind.DONE, stored.bytes());
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            log.info("event=download-stopped sample={} name={} detail=\"resumes at next start\"",
+                    task.sampleId(), task.name());
+            return new Result(Kind.FAILED, 0);
+        } catch (IOException | MalformedResponse | RequestRejected e) {
+            Instant retryAt = clock.instant().plus(retryDelay(task.attempts()));
+            store.markFailed(task, message(e), retryAt);
+            log.warn("event=download-failed sample={} name={} attempt={} retry_at={} error=\"{}\"",
+                    task.sampleId(), task.name(), task.attempts() + 1, retryAt, message(e));
+            return new Result(Kind.FAILED, 0);
+        }
+    }
+
+    /** retryBase doubled per earlier attempt, capped at retryMax. */
+    Duration retryDelay(int attempts) {
+        Duration delay = retryBase.multipliedBy(1L << Math.min(attempts, 30));
+        return delay.compareTo(retryMax) > 0 || delay.isNegative() ? retryMax : delay;
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private enum Kind { DONE, ABSENT, FAILED }
+
+    private record Result(Kind kind, long bytes) {
+    }
+
+    private static final class Tally {
+        private int done;
+        private int absent;
+        private int failed;
+        private long bytes;
+
+        void add(Result result) {
+            switch (result.kind()) {
+                case DONE -> done++;
+                case ABSENT -> absent++;
+                case FAILED -> failed++;
+            }
+            bytes += result.bytes();
+        }
+
+        int total() {
+            return done + absent + failed;
+        }
+    }
+}

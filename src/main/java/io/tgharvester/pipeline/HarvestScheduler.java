@@ -1,0 +1,69 @@
+package io.tgharvester.pipeline;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.quartz.JobBuilder;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+
+/** All Quartz wiring: the three stage jobs on their intervals, in memory (the database is the durable queue). */
+public final class HarvestScheduler implements AutoCloseable {
+    static final String HARVESTER = "harvester";
+    static final JobKey FETCH = JobKey.jobKey("fetch-samples");
+    static final JobKey STATE = JobKey.jobKey("check-states");
+    static final JobKey DOWNLOAD = JobKey.jobKey("download-artifacts");
+
+    private final Scheduler scheduler;
+
+    public HarvestScheduler(Harvester harvester, Duration fetchEvery, Duration stateEvery, Duration downloadEvery) {
+        try {
+            Properties props = new Properties();
+            props.setProperty("org.quartz.scheduler.instanceName", "tg-harvester-" + System.identityHashCode(this));
+            props.setProperty("org.quartz.threadPool.threadCount", "3");
+            props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+            props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+            props.setProperty("org.quartz.scheduler.interruptJobsOnShutdownWithWait", "true");
+            scheduler = new StdSchedulerFactory(props).getScheduler();
+            scheduler.getContext().put(HARVESTER, harvester);
+            schedule(FetchSamplesJob.class, FETCH, fetchEvery);
+            schedule(CheckStatesJob.class, STATE, stateEvery);
+            schedule(DownloadArtifactsJob.class, DOWNLOAD, downloadEvery);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot set up the Quartz scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    public void start() {
+        try {
+            scheduler.start();
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot start the Quartz scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops scheduling, interrupts downloads in progress and waits for every running job to end. */
+    @Override
+    public void close() {
+        try {
+            scheduler.shutdown(true);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("Quartz did not stop cleanly: " + e.getMessage(), e);
+        }
+    }
+
+    private void schedule(Class<? extends StageJob> job, JobKey key, Duration every) throws SchedulerException {
+        scheduler.scheduleJob(
+                JobBuilder.newJob(job).withIdentity(key).build(),
+                TriggerBuilder.newTrigger().withIdentity(key.getName())
+                        .startNow()
+                        .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                                .withIntervalInMilliseconds(every.toMillis())
+                                .repeatForever()
+                                .withMisfireHandlingInstructionNextWithRemainingCount())
+                        .build());
+    }
+}

@@ -1,0 +1,45 @@
+package io.tgharvester.pipeline;
+
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.InterruptableJob;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.SchedulerException;
+
+/**
+ * A Quartz job that runs one stage of the {@link Harvester} kept in the scheduler context. When the stage saw new
+ * successes it fires the download job at once rather than waiting for its next tick; the work itself still goes
+ * through the database.
+ */
+@DisallowConcurrentExecution
+abstract class StageJob implements InterruptableJob {
+    private volatile Thread worker;
+
+    abstract Stage stage(Harvester harvester);
+
+    @Override
+    public void execute(JobExecutionContext context) throws JobExecutionException {
+        worker = Thread.currentThread();
+        try {
+            Harvester harvester = (Harvester) context.getScheduler().getContext().get(HarvestScheduler.HARVESTER);
+            StageResult result = harvester.runner().run(stage(harvester));
+            if (result.newSuccesses() > 0 && !context.getScheduler().isShutdown()) {
+                context.getScheduler().triggerJob(HarvestScheduler.DOWNLOAD);
+            }
+        } catch (SchedulerException e) {
+            throw new JobExecutionException(e);
+        } finally {
+            worker = null;
+            Thread.interrupted(); // a pooled thread must not carry a stop request into its next job
+        }
+    }
+
+    /** Called by Quartz on shutdown: a download in progress stops between two buffers and leaves no file. */
+    @Override
+    public void interrupt() {
+        Thread running = worker;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.tgharvester.pipeline;
+
+import io.tgharvester.api.ApiException;
+import io.tgharvester.store.JobRunStore;
+import io.tgharvester.store.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a stage with the shared back-off, records the outcome in job_runs, and logs one line per incident: the first
+ * failure of a streak at WARN, repeats at DEBUG, and the recovery at INFO.
+ */
+public final class StageRunner {
+    private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
+
+    private final JobRunStore runs;
+    private final ServerBackoff backoff;
+    private final Clock clock;
+
+    public StageRunner(JobRunStore runs, ServerBackoff backoff, Clock clock) {
+        this.runs = runs;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    public StageResult run(Stage stage) {
+        Optional<Instant> blocked = backoff.blockedUntil();
+        if (blocked.isPresent()) {
+            log.debug("event=stage-skipped stage={} backoff_until={}", stage.name(), blocked.get());
+            return StageResult.skipped(stage.name());
+        }
+        try {
+            int newSuccesses = stage.run();
+            runs.succeeded(stage.name(), clock.instant());
+            int ended = backoff.succeeded();
+            if (ended > 0) {
+                log.info("event=recovered stage={} after_failures={}", stage.name(), ended);
+            }
+            return StageResult.done(stage.name(), newSuccesses);
+        } catch (ApiException e) {
+            Duration wait = backoff.failed(e);
+            recordFailure(stage, e);
+            if (backoff.consecutiveFailures() == 1) {
+                log.warn("event=stage-failed stage={} retry_in={}s error=\"{}\"",
+                        stage.name(), wait.toSeconds(), e.getMessage());
+            } else {
+                log.debug("event=stage-failed stage={} streak={} retry_in={}s error=\"{}\"",
+                        stage.name(), backoff.consecutiveFailures(), wait.toSeconds(), e.getMessage());
+            }
+            return StageResult.failed(stage.name(), e);
+        } catch (StoreException e) {
+            log.error("event=stage-failed stage={} error=\"{}\"", stage.name(), e.getMessage());
+            recordFailure(stage, e);
+            return StageResult.failed(stage.name(), e);
+        }
+    }
+
+    private void recordFailure(Stage stage, RuntimeException e) {
+        try {
+            runs.failed(stage.name(), clock.instant(), e.getMessage());
+        } catch (StoreException storeDown) {
+            log.debug("event=job-run-not-recorded stage={} error=\"{}\"", stage.name(), storeDown.getMessage());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.tgharvester.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The download queue: artifact rows move from pending to done, absent, or failed (and back when retried). */
+public final class ArtifactStore {
+    private final Database db;
+
+    public ArtifactStore(Database db) {
+        this.db = db;
+    }
+
+    /** Artifacts to download now: pending ones and failed ones whose retry time has come. */
+    public List<ArtifactTask> due(Instant now, int limit) {
+        return db.withConnection("cannot read the download queue", conn -> {
+            try (PreparedStatement st = conn.prepareStatement("""
+                    SELECT sample_id, name, attempts FROM artifacts
+                    WHERE status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                    ORDER BY next_attempt_at NULLS FIRST, sample_id, name
+                    LIMIT ?""")) {
+                Jdbc.setTime(st, 1, now);
+                st.setInt(2, limit);
+                List<ArtifactTask> tasks = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        tasks.add(new ArtifactTask(rs.getString(1), rs.getString(2), rs.getInt(3)));
+                    }
+                }
+                return tasks;
+            }
+        });
+    }
+
+    public void markDone(ArtifactTask task, long bytes, String sha256, String relativePath, Instant now) {
+        update(task, """
+                UPDATE artifacts SET status = 'done', bytes = ?, sha256 = ?, path = ?, fetched_at = ?,
+                    attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL
+                WHERE sample_id = ? AND name = ?""", bytes, sha256, relativePath, now);
+    }
+
+    /** The analysis has no such artifact (404): final, never retried. */
+    public void markAbsent(ArtifactTask task, Instant now) {
+        update(task, """
+                UPDATE artifacts SET status = 'absent', fetched_at = ?, attempts = attempts + 1,
+                    last_error = NULL, next_attempt_at = NULL
+                WHERE sample_id = ? AND name = ?""", now);
+    }
+
+    public void markFailed(ArtifactTask task, String error, Instant retryAt) {
+        update(task, """
+                UPDATE artifacts SET status = 'failed', attempts = attempts + 1, last_error = ?,
+                    next_attempt_at = ?
+                WHERE sample_id = ? AND name = ?""",
+                error.length() > 1000 ? error.substring(0, 1000) : error, retryAt);
+    }
+
+    private void update(ArtifactTask task, String sql, Object... leading) {
+        db.withConnection("cannot record artifact " + task.name() + " of " + task.sampleId(), conn -> {
+            try (PreparedStatement st = conn.prepareStatement(sql)) {
+                int i = 1;
+                for (Object value : leading) {
+                    if (value instanceof Instant instant) {
+                        Jdbc.setTime(st, i++, instant);
+                    } else {
+                        st.setObject(i++, value);
+                    }
+                }
+                st.setString(i++, task.sampleId());
+                st.setString(i, task.name());
+                return st.executeUpdate();
+            }
+        });
+    }
+}

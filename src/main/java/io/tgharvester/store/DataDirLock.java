@@ -1,0 +1,56 @@
+package io.tgharvester.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One harvesting process per data dir. The OS releases the lock when the process dies, even by kill -9, so a stale
+ * lock file never blocks a restart.
+ */
+public final class DataDirLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    public static DataDirLock acquire(Path dataDir) {
+        Database.createPrivateDirectory(dataDir);
+        Path file = dataDir.resolve("harvester.lock");
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
+                channel.close();
+                throw new StoreException("another tg-harvester is already harvesting into " + dataDir.toAbsolutePath()
+                        + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; stop it first or use another data dir");
+            }
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap(
+                    String.valueOf(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+            channel.force(false);
+            return new DataDirLock(channel, lock);
+        } catch (IOException e) {
+            throw new StoreException("cannot lock data dir " + dataDir.toAbsolutePath(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            // The OS drops the lock with the process anyway.
+        }
+    }
+}

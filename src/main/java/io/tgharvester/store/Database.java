@@ -1,0 +1,116 @@
+package io.tgharvester.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The embedded H2 database in the data dir, migrated by Flyway on open. AUTO_SERVER lets {@code status} and
+ * {@code sql} read it while a daemon holds it open (the launcher binds that server to loopback).
+ */
+public final class Database implements AutoCloseable {
+    static final String FILE_NAME = "harvester";
+    private static final String ADMIN = "harvester";
+    private static final String READER = "READER";
+    private static final String READER_PASSWORD = "reader";
+
+    private final JdbcConnectionPool pool;
+
+    private Database(JdbcConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    /** Opens (creating and migrating as needed) the database of a data dir. */
+    public static Database open(Path dataDir) {
+        createPrivateDirectory(dataDir);
+        String url = url(dataDir, "");
+        Flyway.configure()
+                .dataSource(url, ADMIN, "")
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        return new Database(JdbcConnectionPool.create(url, ADMIN, ""));
+    }
+
+    /** Opens an existing database as the read-only user, or fails with a clear message if there is none. */
+    public static Database openReadOnly(Path dataDir) {
+        if (!exists(dataDir)) {
+            throw new StoreException("no harvester database in " + dataDir.toAbsolutePath()
+                    + ": run `tg-harvester run --once` (or the demo) first, or point harvester.data-dir at it");
+        }
+        return new Database(JdbcConnectionPool.create(url(dataDir, ";IFEXISTS=TRUE"), READER, READER_PASSWORD));
+    }
+
+    public static boolean exists(Path dataDir) {
+        return Files.exists(dataDir.resolve(FILE_NAME + ".mv.db"));
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** Runs {@code work} in one transaction: all of it is stored, or none. */
+    <T> T inTransaction(String failure, SqlWork<T> work) {
+        try (Connection conn = connection()) {
+            conn.setAutoCommit(false);
+            try {
+                T result = work.run(conn);
+                conn.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(failure, e);
+        }
+    }
+
+    /** Runs {@code work} on a connection of its own (autocommit). */
+    <T> T withConnection(String failure, SqlWork<T> work) {
+        try (Connection conn = connection()) {
+            return work.run(conn);
+        } catch (SQLException e) {
+            throw new StoreException(failure, e);
+        }
+    }
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection conn) throws SQLException;
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+
+    private static String url(Path dataDir, String extra) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(FILE_NAME) + ";AUTO_SERVER=TRUE" + extra;
+    }
+
+    /** Owner-only: the database and artifacts describe the organization's malware submissions. */
+    static void createPrivateDirectory(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data dir " + dir.toAbsolutePath(), e);
+        }
+    }
+}

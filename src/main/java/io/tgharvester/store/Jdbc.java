@@ -1,0 +1,44 @@
+package io.tgharvester.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/** Binding and reading of the optional and time values every store class needs. */
+final class Jdbc {
+    private Jdbc() {
+    }
+
+    static void setTime(PreparedStatement st, int index, Optional<Instant> value) throws SQLException {
+        if (value.isPresent()) {
+            st.setObject(index, value.get().atOffset(ZoneOffset.UTC));
+        } else {
+            st.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        }
+    }
+
+    static void setTime(PreparedStatement st, int index, Instant value) throws SQLException {
+        st.setObject(index, value.atOffset(ZoneOffset.UTC));
+    }
+
+    static void setText(PreparedStatement st, int index, Optional<String> value) throws SQLException {
+        st.setString(index, value.orElse(null));
+    }
+
+    static void setLong(PreparedStatement st, int index, Optional<Long> value) throws SQLException {
+        if (value.isPresent()) {
+            st.setLong(index, value.get());
+        } else {
+            st.setNull(index, Types.BIGINT);
+        }
+    }
+
+    static Optional<Instant> time(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+    }
+}

@@ -1,0 +1,103 @@
+package io.tgharvester.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Read queries: users' own SQL (over a read-only connection) and the fixed ones behind status and reports.
+ */
+public final class Queries {
+    /** What a user query may start with; anything else is refused before it reaches the database. */
+    private static final Pattern READ_STATEMENT =
+            Pattern.compile("^(SELECT|WITH|TABLE|VALUES|SHOW|EXPLAIN)\\b", Pattern.CASE_INSENSITIVE);
+
+    /** Quoted strings and identifiers, which may hold a ';' that separates nothing. */
+    private static final Pattern LITERALS = Pattern.compile("'[^']*'|\"[^\"]*\"");
+
+    private final Database db;
+
+    public Queries(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Runs one user-written query. The connection is the READER user's (see db/V3__reader.sql), so even a query
+     * that slips past the statement check cannot write; the check is there to give a clear message.
+     */
+    public QueryResult userQuery(String sql) {
+        String text = sql.strip();
+        while (text.endsWith(";")) {
+            text = text.substring(0, text.length() - 1).strip();
+        }
+        if (!READ_STATEMENT.matcher(text).find()) {
+            throw new StoreException("only read queries are allowed (SELECT, WITH, TABLE, VALUES, SHOW, EXPLAIN)");
+        }
+        if (LITERALS.matcher(text).replaceAll("").contains(";")) {
+            throw new StoreException("one query at a time: remove the ';' separated statements");
+        }
+        String query = text;
+        return db.withConnection("query failed", conn -> {
+            conn.setReadOnly(true);
+            return run(conn, query);
+        });
+    }
+
+    /** Per-user statistics (the {@code user_stats} view), busiest submitters first. */
+    public QueryResult userStats() {
+        return fixed("SELECT * FROM user_stats ORDER BY submissions DESC, login NULLS LAST");
+    }
+
+    /** Number of samples by state. */
+    public QueryResult samplesByState() {
+        return fixed("SELECT state, COUNT(*) AS samples FROM samples GROUP BY state ORDER BY samples DESC, state");
+    }
+
+    /** Artifacts by status, with their total size. */
+    public QueryResult artifactsByStatus() {
+        return fixed("""
+                SELECT status, COUNT(*) AS artifacts, COALESCE(SUM(bytes), 0) AS bytes
+                FROM artifacts GROUP BY status ORDER BY status""");
+    }
+
+    /** Last success and failure of each stage, and the fetch watermark. */
+    public QueryResult jobRuns() {
+        return fixed("""
+                SELECT job, last_success_at, last_failure_at, last_error FROM job_runs
+                UNION ALL
+                SELECT 'watermark', submitted_at, NULL, NULL FROM fetch_watermark
+                ORDER BY job""");
+    }
+
+    private QueryResult fixed(String sql) {
+        return db.withConnection("query failed", conn -> run(conn, sql));
+    }
+
+    private static QueryResult run(Connection conn, String sql) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+            ResultSetMetaData meta = rs.getMetaData();
+            List<String> columns = new ArrayList<>();
+            for (int c = 1; c <= meta.getColumnCount(); c++) {
+                columns.add(meta.getColumnLabel(c).toLowerCase(Locale.ROOT));
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>(columns.size());
+                for (int c = 1; c <= columns.size(); c++) {
+                    Object value = rs.getObject(c);
+                    row.add(value instanceof java.sql.Timestamp || value instanceof OffsetDateTime
+                            ? rs.getObject(c, OffsetDateTime.class) : value);
+                }
+                rows.add(row);
+            }
+            return new QueryResult(columns, rows);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.tgharvester.store;
+
+import io.tgharvester.api.Sample;
+import io.tgharvester.api.StateReport;
+import io.tgharvester.api.States;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Samples, their state history and the download queue they feed. A sample entering {@code succ} gets one
+ * {@code pending} artifact row per configured artifact in the same transaction, so no success is ever lost
+ * between the state change and the download.
+ */
+public final class SampleStore {
+    private static final String INSERT = """
+            INSERT INTO samples (id, sha256, md5, sha1, filename, login, organization_id, submission_id, state,
+                status, submitted_at, started_at, completed_at, tags, vm, os, playbook, is_private,
+                finished_at, first_seen_at, last_checked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String UPDATE_FROM_LIST = """
+            UPDATE samples SET sha256 = ?, md5 = ?, sha1 = ?, filename = ?, login = ?, organization_id = ?,
+                submission_id = ?, state = ?, status = ?, submitted_at = ?, started_at = ?, completed_at = ?,
+                tags = ?, vm = ?, os = ?, playbook = ?, is_private = ?, finished_at = ?, last_checked_at = ?
+            WHERE id = ?""";
+    private static final String UPDATE_STATE = """
+            UPDATE samples SET state = ?, status = COALESCE(?, status), finished_at = ?, last_checked_at = ?
+            WHERE id = ?""";
+
+    private final Database db;
+    private final List<String> artifactNames;
+
+    public SampleStore(Database db, List<String> artifactNames) {
+        this.db = db;
+        this.artifactNames = List.copyOf(artifactNames);
+    }
+
+    /**
+     * Upserts one list page and, in the same transaction, moves the fetch watermark to the page's newest
+     * submission, so a crash never leaves the watermark ahead of what is stored.
+     */
+    public StoreOutcome storePage(List<Sample> samples, Instant now) {
+        return db.inTransaction("cannot store samples", conn -> {
+            StoreOutcome outcome = StoreOutcome.NONE;
+            for (Sample sample : samples) {
+                outcome = outcome.plus(upsert(conn, sample, now));
+            }
+            Optional<Instant> newest = samples.stream().map(Sample::submittedAt).flatMap(Optional::stream)
+                    .max(Comparator.naturalOrder());
+            if (newest.isPresent()) {
+                advanceWatermark(conn, newest.get(), now);
+            }
+            return outcome;
+        });
+    }
+
+    /** Applies one bulk state answer. */
+    public StoreOutcome applyStates(List<StateReport> reports, Instant now) {
+        return db.inTransaction("cannot store samples", conn -> {
+            StoreOutcome outcome = StoreOutcome.NONE;
+            for (StateReport report : reports) {
+                Optional<Existing> existing = find(conn, report.sampleId());
+                if (existing.isEmpty()) {
+                    continue; // the server answered about a sample never listed to us: not ours to record
+                }
+                Transition t = Transition.of(existing, report.state(), Optional.empty(), now);
+                try (PreparedStatement st = conn.prepareStatement(UPDATE_STATE)) {
+                    st.setString(1, t.state());
+                    Jdbc.setText(st, 2, report.status());
+                    Jdbc.setTime(st, 3, t.finishedAt());
+                    Jdbc.setTime(st, 4, now);
+                    st.setString(5, report.sampleId());
+                    st.executeUpdate();
+                }
+                outcome = outcome.plus(record(conn, report.sampleId(), existing, t, now));
+            }
+            return outcome;
+        });
+    }
+
+    /** Ids of every sample not yet in a final state, oldest submission first. */
+    public List<String> unfinishedIds() {
+        return db.withConnection("cannot list unfinished samples", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT id FROM samples WHERE state NOT IN (?, ?) ORDER BY submitted_at, id")) {
+                st.setString(1, States.SUCC);
+                st.setString(2, States.FAIL);
+                List<String> ids = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    /** The newest submission time stored from the list API, if any. */
+    public Optional<Instant> watermark() {
+        return db.withConnection("cannot read the fetch watermark", conn -> {
+            try (PreparedStatement st = conn.prepareStatement("SELECT submitted_at FROM fetch_watermark WHERE id = 1");
+                 ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Jdbc.time(rs, "submitted_at") : Optional.empty();
+            }
+        });
+    }
+
+    private StoreOutcome upsert(Connection conn, Sample s, Instant now) throws SQLException {
+        Optional<Existing> existing = find(conn, s.id());
+        Transition t = Transition.of(existing, s.state(), s.completedAt(), now);
+        try (PreparedStatement st = conn.prepareStatement(existing.isPresent() ? UPDATE_FROM_LIST : INSERT)) {
+            int i = 1;
+            if (existing.isEmpty()) {
+                st.setString(i++, s.id());
+            }
+            Jdbc.setText(st, i++, s.sha256());
+            Jdbc.setText(st, i++, s.md5());
+            Jdbc.setText(st, i++, s.sha1());
+            Jdbc.setText(st, i++, s.filename());
+            Jdbc.setText(st, i++, s.login());
+            Jdbc.setLong(st, i++, s.organizationId());
+            Jdbc.setLong(st, i++, s.submissionId());
+            st.setString(i++, t.state());
+            Jdbc.setText(st, i++, s.status());
+            Jdbc.setTime(st, i++, s.submittedAt());
+            Jdbc.setTime(st, i++, s.startedAt());
+            Jdbc.setTime(st, i++, s.completedAt());
+            st.setString(i++, TagsJson.of(s.tags()));
+            Jdbc.setText(st, i++, s.vm());
+            Jdbc.setText(st, i++, s.os());
+            Jdbc.setText(st, i++, s.playbook());
+            st.setObject(i++, s.isPrivate().orElse(null));
+            Jdbc.setTime(st, i++, t.finishedAt());
+            if (existing.isEmpty()) {
+                Jdbc.setTime(st, i++, now);
+            }
+            Jdbc.setTime(st, i++, now);
+            if (existing.isPresent()) {
+                st.setString(i, s.id());
+            }
+            st.executeUpdate();
+        }
+        return record(conn, s.id(), existing, t, now);
+    }
+
+    /** Writes the state change (if any) and queues downloads for a new success. */
+    private StoreOutcome record(Connection conn, String id, Optional<Existing> existing, Transition t, Instant now)
+            throws SQLException {
+        Optional<String> before = existing.map(Existing::state);
+        if (before.isPresent() && before.get().equals(t.state())) {
+            return StoreOutcome.NONE;
+        }
+        try (PreparedStatement st = conn.prepareStatement(
+                "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) VALUES (?, ?, ?, ?)")) {
+            st.setString(1, id);
+            Jdbc.setText(st, 2, before);
+            st.setString(3, t.state());
+            Jdbc.setTime(st, 4, now);
+            st.executeUpdate();
+        }
+        boolean succeeded = States.SUCC.equals(t.state());
+        if (succeeded) {
+            queueArtifacts(conn, id);
+        }
+        return new StoreOutcome(existing.isEmpty() ? 1 : 0, existing.isPresent() ? 1 : 0, succeeded ? 1 : 0);
+    }
+
+    private void queueArtifacts(Connection conn, String id) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("""
+                INSERT INTO artifacts (sample_id, name, status, attempts)
+                SELECT ?, ?, 'pending', 0 FROM DUAL
+                WHERE NOT EXISTS (SELECT 1 FROM artifacts WHERE sample_id = ? AND name = ?)""")) {
+            for (String name : artifactNames) {
+                st.setString(1, id);
+                st.setString(2, name);
+                st.setString(3, id);
+                st.setString(4, name);
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    private static Optional<Existing> find(Connection conn, String id) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("SELECT state, finished_at FROM samples WHERE id = ?")) {
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Existing(rs.getString("state"), Jdbc.time(rs, "finished_at")))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private static void advanceWatermark(Connection conn, Instant newest, Instant now) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("""
+                MERGE INTO fetch_watermark w USING (VALUES (1, CAST(? AS TIMESTAMP WITH TIME ZONE))) v(id, ts)
+                ON w.id = v.id
+                WHEN MATCHED AND w.submitted_at < v.ts THEN UPDATE SET submitted_at = v.ts, updated_at = ?
+                WHEN NOT MATCHED THEN INSERT (id, submitted_at, updated_at) VALUES (1, v.ts, ?)""")) {
+            Jdbc.setTime(st, 1, newest);
+            Jdbc.setTime(st, 2, now);
+            Jdbc.setTime(st, 3, now);
+            st.executeUpdate();
+        }
+    }
+
+    private record Existing(String state, Optional<Instant> finishedAt) {
+    }
+
+    /**
+     * The state to store and its finish time. A final state is never overwritten by a non-final one (a list page
+     * can lag behind the state API); the finish time prefers the server's completed_at over our first sighting.
+     */
+    private record Transition(String state, Optional<Instant> finishedAt) {
+        static Transition of(Optional<Existing> existing, String reported, Optional<Instant> completedAt,
+                             Instant now) {
+            String state = existing.map(Existing::state).filter(States::isFinal)
+                    .filter(stored -> !States.isFinal(reported)).orElse(reported);
+            if (!States.isFinal(state)) {
+                return new Transition(state, Optional.empty());
+            }
+            return new Transition(state,
+                    completedAt.or(() -> existing.flatMap(Existing::finishedAt)).or(() -> Optional.of(now)));
+        }
+    }
+}
