@@ -5,21 +5,21 @@ import java.util.Map;
 
 /**
  * Threat Grid's JSON envelopes. Items stay generic here and are mapped one by one, so that one bad item
- * never costs the rest of a page.
+ * never costs the rest of a page. Public only because Moshi binds records reflectively.
  */
-final class WireTypes {
+public final class WireTypes {
     private WireTypes() {
     }
 
-    record ListEnvelope(Map<String, Object> data) {
+    public record ListEnvelope(Map<String, Object> data) {
     }
 
-    record StateEnvelope(List<Object> data) {
+    public record StateEnvelope(List<Object> data) {
     }
 
-    record ErrorEnvelope(ErrorBody error) {
+    public record ErrorEnvelope(ErrorBody error) {
     }
 
-    record ErrorBody(Double code, String message) {
+    public record ErrorBody(Double code, String message) {
     }
 }

@@ -1,0 +1,76 @@
+package io.tgharvester.cli;
+
+import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.config.Durations;
+import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.pipeline.HarvestScheduler;
+import io.tgharvester.pipeline.Harvester;
+import io.tgharvester.pipeline.StageResult;
+import io.tgharvester.report.HarvestSummary;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Harvest on the configured schedule until stopped (SIGTERM or Ctrl-C stop cleanly),",
+                "or with --once: one full pass (fetch, state check, downloads) and exit, for cron and scripts."})
+final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @ParentCommand
+    private Main main;
+    @Mixin
+    private ConfigOptions config;
+    @Option(names = "--once", description = "One pass and exit: 0 if every stage ran, non-zero with one line if not.")
+    private boolean once;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HarvesterConfig cfg = config.load(main);
+        ThreatGridClient client = ThreatGridClient.connect(cfg);
+        Harvester harvester = Harvester.open(cfg, client, Clock.systemUTC());
+        if (once) {
+            try (harvester) {
+                return passOnce(harvester);
+            }
+        }
+        runDaemon(harvester, cfg);
+        return 0;
+    }
+
+    private int passOnce(Harvester harvester) {
+        List<StageResult> results = harvester.runOnce();
+        main.out().println(HarvestSummary.of(harvester.queries()).line());
+        for (StageResult result : results) {
+            if (result.failure().isPresent()) {
+                throw result.failure().get();
+            }
+        }
+        return 0;
+    }
+
+    private void runDaemon(Harvester harvester, HarvesterConfig cfg) throws InterruptedException {
+        HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
+                cfg.downloadInterval());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("event=stopping detail=\"waiting for running jobs\"");
+            scheduler.close();
+            harvester.close();
+            log.info("event=stopped");
+            stopped.countDown();
+        }, "tg-harvester-shutdown"));
+        scheduler.start();
+        log.info("event=started data_dir={} base_url={} fetch_every={} state_every={} download_every={}",
+                cfg.dataDir().toAbsolutePath(), cfg.baseUrl(), Durations.format(cfg.fetchInterval()),
+                Durations.format(cfg.stateInterval()), Durations.format(cfg.downloadInterval()));
+        stopped.await();
+    }
+}

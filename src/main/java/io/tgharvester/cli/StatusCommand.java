@@ -1,0 +1,39 @@
+package io.tgharvester.cli;
+
+import io.tgharvester.report.Format;
+import io.tgharvester.report.TableRenderer;
+import io.tgharvester.store.Database;
+import io.tgharvester.store.Queries;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Samples by state, the download backlog, each stage's last success and failure,",
+                "and the fetch watermark. Works while the daemon runs."})
+final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+    @Mixin
+    private ConfigOptions config;
+    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    private Format format;
+
+    @Override
+    public Integer call() {
+        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
+            Queries queries = new Queries(db);
+            PrintWriter out = main.out();
+            out.print(TableRenderer.render(queries.samplesByState(), format));
+            out.println();
+            out.print(TableRenderer.render(queries.artifactsByStatus(), format));
+            out.println();
+            out.print(TableRenderer.render(queries.jobRuns(), format));
+            out.flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,197 @@
+package io.tgharvester.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.tgharvester.TgJson;
+import io.tgharvester.config.ApiKey;
+import io.tgharvester.config.HarvesterConfig.AuthMode;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ThreatGridClientTest {
+    private static final String KEY = "k3y-ThreatGrid-0123456789";
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+    @RegisterExtension
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+
+    private ThreatGridClient client(AuthMode mode) {
+        return ThreatGridClient.connect(URI.create(wm.baseUrl()), new ApiKey(KEY), mode, Optional.empty(),
+                Duration.ofSeconds(2));
+    }
+
+    @Test
+    void listSendsOrgOnlyTrueAfterAndPagingAndParsesEveryField() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 2, List.of(
+                TgJson.sample(TgJson.id(1), "succ", "\"alice\"", T0, T0.plusSeconds(300)),
+                TgJson.sample(2, "run", null, T0.plusSeconds(5)))))));
+
+        ListPage page = client(AuthMode.HEADER).listSamples(T0.plusMillis(1500), 2, 40);
+
+        LoggedRequest request = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).get(0);
+        assertEquals("True", request.queryParameter("org_only").firstValue());
+        assertEquals("2026-11-20T10:00:01Z", request.queryParameter("after").firstValue());
+        assertEquals("2", request.queryParameter("limit").firstValue());
+        assertEquals("40", request.queryParameter("offset").firstValue());
+        assertEquals("bearer " + KEY, request.getHeader("Authorization"));
+        assertFalse(request.getUrl().contains(KEY), "header mode keeps the key out of the URL");
+
+        assertEquals(2, page.itemCount());
+        Sample first = page.samples().get(0);
+        assertEquals(TgJson.id(1), first.id());
+        assertEquals("succ", first.state());
+        assertEquals(Optional.of("alice"), first.login());
+        assertEquals(Optional.of(T0), first.submittedAt());
+        assertEquals(Optional.of(T0.plusSeconds(300)), first.completedAt());
+        assertEquals(Optional.of(4242L), first.organizationId());
+        assertEquals(Optional.of(1001L), first.submissionId());
+        assertEquals(List.of("phish", "q4"), first.tags());
+        assertEquals(Optional.of(true), first.isPrivate());
+        assertEquals(Optional.of("win10"), first.vm());
+        assertEquals(Optional.empty(), page.samples().get(1).login(), "JSON null login reads as absent");
+    }
+
+    @Test
+    void queryModeSendsTheKeyAsApiKeyParameter() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 10, List.of()))));
+
+        client(AuthMode.QUERY).listSamples(T0, 10, 0);
+
+        LoggedRequest request = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).get(0);
+        assertEquals(KEY, request.queryParameter("api_key").firstValue());
+        assertEquals("True", request.queryParameter("org_only").firstValue());
+        assertEquals(null, request.getHeader("Authorization"));
+    }
+
+    @Test
+    void autoModeFallsBackToTheQueryParameterWhenTheHeaderIsRefusedAndRemembersIt() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("api_key", absent())
+                .willReturn(aResponse().withStatus(401).withBody(TgJson.error(401, "unauthorized"))));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("api_key", equalTo(KEY))
+                .willReturn(okJson(TgJson.page(0, 10, List.of()))));
+        ThreatGridClient client = client(AuthMode.AUTO);
+
+        client.listSamples(T0, 10, 0);
+        client.listSamples(T0, 10, 0);
+
+        assertEquals(3, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(),
+                "one refused header call, then the parameter for both calls");
+    }
+
+    @Test
+    void badItemsAreSkippedWithAReasonAndTheRestOfThePageIsKept() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 10, List.of(
+                "{\"id\": \"../../etc/passwd\", \"state\": \"succ\"}",
+                "{\"id\": \"" + TgJson.id(3) + "\"}",
+                "42",
+                TgJson.sample(4, "wait", "bob", T0),
+                "{\"id\": \"" + TgJson.id(5) + "\", \"state\": \"wait\", \"submitted_at\": \"not a time\","
+                        + " \"submission_id\": \"x\", \"tags\": null}")))));
+
+        ListPage page = client(AuthMode.HEADER).listSamples(T0, 10, 0);
+
+        assertEquals(5, page.itemCount());
+        assertEquals(List.of(TgJson.id(4), TgJson.id(5)), page.samples().stream().map(Sample::id).toList());
+        assertEquals(Optional.empty(), page.samples().get(1).submittedAt());
+        assertEquals(3, page.skipped().size());
+        assertTrue(page.skipped().get(0).reason().contains("sample id"));
+        assertTrue(page.skipped().get(1).reason().contains("state"));
+    }
+
+    @Test
+    void bulkStateSendsIdsAsAUrlEncodedJsonListAndReadsTheSampleField() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(
+                TgJson.states(List.of(TgJson.id(1), "succ", TgJson.id(2), "proc")))));
+
+        StateAnswer answer = client(AuthMode.HEADER).states(List.of(TgJson.id(1), TgJson.id(2), TgJson.id(9)));
+
+        LoggedRequest request = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples/state"))).get(0);
+        assertEquals(TgJson.ids(List.of(TgJson.id(1), TgJson.id(2), TgJson.id(9))),
+                request.queryParameter("ids").firstValue());
+        assertTrue(request.getUrl().contains("ids=%5B%22"), "the JSON list is URL-encoded: " + request.getUrl());
+        assertEquals(List.of(new StateReport(TgJson.id(1), "succ", Optional.of("x")),
+                new StateReport(TgJson.id(2), "proc", Optional.of("x"))), answer.reports());
+    }
+
+    @Test
+    void unauthorizedAndForbiddenBecomeAuthenticationFailedWithoutTheKey() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state"))
+                .willReturn(aResponse().withStatus(403).withBody(TgJson.error(403, "forbidden"))));
+
+        AuthenticationFailed e = assertThrows(AuthenticationFailed.class,
+                () -> client(AuthMode.QUERY).states(List.of(TgJson.id(1))));
+
+        assertTrue(e.getMessage().contains("HTTP 403"));
+        assertFalse(e.getMessage().contains(KEY));
+    }
+
+    @Test
+    void tooManyRequestsCarriesRetryAfter() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples"))
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "42")
+                        .withBody(TgJson.error(429, "slow down"))));
+
+        RateLimited e = assertThrows(RateLimited.class, () -> client(AuthMode.HEADER).listSamples(T0, 10, 0));
+
+        assertEquals(Optional.of(Duration.ofSeconds(42)), e.retryAfter());
+    }
+
+    @Test
+    void serverErrorsAndResetConnectionsAreUnavailable() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples"))
+                .willReturn(aResponse().withStatus(503).withBody(TgJson.error(503, "maintenance"))));
+        ApiUnavailable e = assertThrows(ApiUnavailable.class, () -> client(AuthMode.QUERY).listSamples(T0, 10, 0));
+        assertTrue(e.getMessage().contains("HTTP 503") && e.getMessage().contains("maintenance"), e.getMessage());
+
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples"))
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        ApiUnavailable reset = assertThrows(ApiUnavailable.class,
+                () -> client(AuthMode.QUERY).listSamples(T0, 10, 0));
+        assertFalse(reset.getMessage().contains(KEY), reset.getMessage());
+    }
+
+    @Test
+    void brokenJsonAndMissingDataAreMalformed() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson("{\"api_version\": 2, \"data\": {\"it")));
+        assertThrows(MalformedResponse.class, () -> client(AuthMode.HEADER).listSamples(T0, 10, 0));
+
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson("{\"api_version\": 2, \"id\": 1}")));
+        assertThrows(MalformedResponse.class, () -> client(AuthMode.HEADER).listSamples(T0, 10, 0));
+    }
+
+    @Test
+    void artifactStreamsItsBodyAndA404IsAbsent() throws Exception {
+        String id = TgJson.id(7);
+        wm.stubFor(get("/api/v2/samples/" + id + "/network.pcap").willReturn(aResponse().withHeader("Content-Length", "3").withBody(new byte[] {1, 2, 3})));
+        wm.stubFor(get("/api/v2/samples/" + id + "/video.webm")
+                .willReturn(aResponse().withStatus(404).withBody(TgJson.error(404, "not found"))));
+
+        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, "network.pcap").orElseThrow();
+             InputStream body = stream.body()) {
+            assertEquals(3, stream.declaredLength().orElseThrow());
+            assertEquals(3, body.readAllBytes().length);
+        }
+        assertTrue(client(AuthMode.HEADER).openArtifact(id, "video.webm").isEmpty());
+    }
+}
