@@ -1,0 +1,164 @@
+package io.tgharvester.pipeline;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.tgharvester.TestClock;
+import io.tgharvester.TgJson;
+import io.tgharvester.api.AuthenticationFailed;
+import io.tgharvester.api.Sample;
+import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.artifacts.ArtifactFiles;
+import io.tgharvester.config.ApiKey;
+import io.tgharvester.config.HarvesterConfig.AuthMode;
+import io.tgharvester.store.ArtifactStore;
+import io.tgharvester.store.Database;
+import io.tgharvester.store.Queries;
+import io.tgharvester.store.SampleStore;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArtifactCollectorTest {
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static final String ID = TgJson.id(42);
+    private static final String BASE = "/api/v2/samples/" + ID + "/";
+
+    @RegisterExtension
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+
+    @TempDir
+    Path dataDir;
+    private Database db;
+    private final TestClock clock = new TestClock(T0);
+
+    @BeforeEach
+    void succeededSample() {
+        db = Database.open(dataDir);
+        new SampleStore(db, SampleFetcherTest.FOUR).storePage(List.of(new Sample(ID, "succ", Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(T0),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())), T0);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private ArtifactCollector collector() {
+        ThreatGridClient client = ThreatGridClient.connect(URI.create(wm.baseUrl()), new ApiKey("key"),
+                AuthMode.HEADER, Optional.empty(), Duration.ofSeconds(2));
+        return new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), clock,
+                Duration.ofMinutes(1), Duration.ofMinutes(10));
+    }
+
+    private static byte[] body(String name) {
+        return ("contents of " + name + " ").repeat(5000).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void stubAll() {
+        for (String name : SampleFetcherTest.FOUR) {
+            wm.stubFor(get(BASE + name).willReturn(aResponse().withBody(body(name))));
+        }
+    }
+
+    private List<List<Object>> rows(String sql) {
+        return new Queries(db).userQuery(sql).rows();
+    }
+
+    private List<Path> filesOnDisk() throws Exception {
+        try (Stream<Path> files = Files.walk(dataDir.resolve("artifacts"))) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    @Test
+    void downloadsAllFourArtifactsWhenSampleSucceeds() throws Exception {
+        stubAll();
+
+        collector().run();
+
+        for (String name : SampleFetcherTest.FOUR) {
+            Path file = dataDir.resolve("artifacts").resolve(ID).resolve(name);
+            assertArrayEquals(body(name), Files.readAllBytes(file));
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body(name)));
+            assertEquals(List.of(List.of("done", (long) body(name).length, sha, "artifacts/" + ID + "/" + name, 1)),
+                    rows("SELECT status, bytes, sha256, path, attempts FROM artifacts WHERE name = '" + name + "'"));
+        }
+        assertEquals(4, filesOnDisk().size(), "no temporary file is left");
+    }
+
+    @Test
+    void aMissingArtifactIsRecordedAbsentAndNotRetried() {
+        stubAll();
+        wm.stubFor(get(BASE + "video.webm").willReturn(aResponse().withStatus(404)
+                .withBody(TgJson.error(404, "no video"))));
+
+        collector().run();
+        clock.advance(Duration.ofDays(1));
+        collector().run();
+
+        assertEquals(List.of(List.of("absent", 1)),
+                rows("SELECT status, attempts FROM artifacts WHERE name = 'video.webm'"));
+        assertFalse(Files.exists(dataDir.resolve("artifacts").resolve(ID).resolve("video.webm")));
+    }
+
+    @Test
+    void aCutDownloadLeavesNoFileAndIsRetriedAfterTheBackoff() throws Exception {
+        stubAll();
+        wm.stubFor(get(BASE + "network.pcap").willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+
+        collector().run();
+
+        assertEquals("failed", rows("SELECT status FROM artifacts WHERE name = 'network.pcap'").get(0).get(0));
+        assertEquals(3, filesOnDisk().size(), "only the three complete artifacts are on disk");
+        assertTrue(filesOnDisk().stream().noneMatch(p -> p.getFileName().toString().contains("pcap")));
+
+        stubAll();
+        clock.advance(Duration.ofSeconds(30));
+        collector().run();
+        assertEquals("failed", rows("SELECT status FROM artifacts WHERE name = 'network.pcap'").get(0).get(0),
+                "not retried before its retry time");
+
+        clock.advance(Duration.ofSeconds(31));
+        collector().run();
+        assertEquals(List.of(List.of("done", 2)),
+                rows("SELECT status, attempts FROM artifacts WHERE name = 'network.pcap'"));
+        assertArrayEquals(body("network.pcap"),
+                Files.readAllBytes(dataDir.resolve("artifacts").resolve(ID).resolve("network.pcap")));
+    }
+
+    @Test
+    void aRefusedKeyStopsTheRoundWithoutMarkingArtifactsFailed() {
+        for (String name : SampleFetcherTest.FOUR) {
+            wm.stubFor(get(BASE + name).willReturn(aResponse().withStatus(401)));
+        }
+
+        assertThrows(AuthenticationFailed.class, () -> collector().run());
+
+        assertEquals(List.of(List.of(4L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'pending'"));
+    }
+}

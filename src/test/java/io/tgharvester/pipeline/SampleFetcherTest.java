@@ -1,0 +1,153 @@
+package io.tgharvester.pipeline;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.tgharvester.TestClock;
+import io.tgharvester.TgJson;
+import io.tgharvester.api.ApiUnavailable;
+import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.config.ApiKey;
+import io.tgharvester.config.HarvesterConfig.AuthMode;
+import io.tgharvester.store.Database;
+import io.tgharvester.store.Queries;
+import io.tgharvester.store.SampleStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class SampleFetcherTest {
+    static final List<String> FOUR = List.of("analysis.json", "processes.json", "network.pcap", "video.webm");
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+    @RegisterExtension
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+
+    @TempDir
+    Path dataDir;
+    private Database db;
+    private SampleStore store;
+    private final TestClock clock = new TestClock(T0.plus(Duration.ofHours(1)));
+
+    @BeforeEach
+    void open() {
+        db = Database.open(dataDir);
+        store = new SampleStore(db, FOUR);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private SampleFetcher fetcher(int pageSize) {
+        ThreatGridClient client = ThreatGridClient.connect(URI.create(wm.baseUrl()), new ApiKey("key"),
+                AuthMode.HEADER, Optional.empty(), Duration.ofSeconds(2));
+        return new SampleFetcher(client, store, clock, Duration.ofMinutes(10), Duration.ofDays(7), pageSize);
+    }
+
+    private void stubPage(int offset, List<String> items) {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("offset", equalTo(String.valueOf(offset)))
+                .willReturn(okJson(TgJson.page(offset, 3, items))));
+    }
+
+    private static List<String> samples(int from, int to) {
+        List<String> items = new ArrayList<>();
+        for (int n = from; n < to; n++) {
+            items.add(TgJson.sample(n, "run", "user" + (n % 2), T0.plusSeconds(n * 60L)));
+        }
+        return items;
+    }
+
+    private long count(String sql) {
+        return ((Number) new Queries(db).userQuery(sql).rows().get(0).get(0)).longValue();
+    }
+
+    @Test
+    void pagesUntilAShortPageAndStoresEverySample() {
+        stubPage(0, samples(0, 3));
+        stubPage(3, samples(3, 6));
+        stubPage(6, samples(6, 7));
+
+        fetcher(3).run();
+
+        List<LoggedRequest> calls = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples")));
+        assertEquals(List.of("0", "3", "6"), calls.stream().map(r -> r.queryParameter("offset").firstValue()).toList());
+        calls.forEach(r -> assertEquals("True", r.queryParameter("org_only").firstValue()));
+        assertEquals(7, count("SELECT COUNT(*) FROM samples"));
+        assertEquals(7, count("SELECT COUNT(*) FROM state_changes WHERE from_state IS NULL AND to_state = 'run'"));
+        assertEquals(Optional.of(T0.plusSeconds(6 * 60)), store.watermark());
+    }
+
+    @Test
+    void theFirstFetchLooksBackTheInitialWindowAndLaterOnesOverlapTheWatermark() {
+        stubPage(0, samples(0, 2));
+
+        fetcher(3).run();
+        fetcher(3).run();
+
+        List<LoggedRequest> calls = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples")));
+        assertEquals(clock.instant().minus(Duration.ofDays(7)).toString(),
+                calls.get(0).queryParameter("after").firstValue());
+        assertEquals(T0.plusSeconds(60).minus(Duration.ofMinutes(10)).toString(),
+                calls.get(1).queryParameter("after").firstValue());
+        assertEquals(2, count("SELECT COUNT(*) FROM samples"), "the overlap's duplicates are absorbed");
+    }
+
+    @Test
+    void aFailedPageKeepsEarlierPagesAndTheirWatermark() {
+        stubPage(0, samples(0, 3));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("offset", equalTo("3"))
+                .willReturn(aResponse().withStatus(502)));
+
+        assertThrows(ApiUnavailable.class, () -> fetcher(3).run());
+
+        assertEquals(3, count("SELECT COUNT(*) FROM samples"));
+        assertEquals(Optional.of(T0.plusSeconds(2 * 60)), store.watermark());
+    }
+
+    @Test
+    void aSampleFirstSeenAlreadySucceededQueuesItsFourArtifacts() {
+        stubPage(0, List.of(TgJson.sample(TgJson.id(9), "succ", "\"carol\"", T0, T0.plusSeconds(420))));
+
+        int succeeded = fetcher(3).run();
+
+        assertEquals(1, succeeded);
+        assertEquals(4, count("SELECT COUNT(*) FROM artifacts WHERE status = 'pending' AND sample_id = '"
+                + TgJson.id(9) + "'"));
+        assertEquals(420, count("SELECT DATEDIFF('SECOND', submitted_at, finished_at) FROM samples"));
+        assertEquals(1, count("SELECT COUNT(*) FROM state_changes WHERE from_state IS NULL AND to_state = 'succ'"));
+    }
+
+    @Test
+    void aFinalStateIsNotUndoneByALaggingListPage() {
+        stubPage(0, List.of(TgJson.sample(TgJson.id(1), "succ", "\"dan\"", T0, T0.plusSeconds(60))));
+        fetcher(3).run();
+        wm.resetAll();
+        stubPage(0, List.of(TgJson.sample(1, "proc", "dan", T0)));
+
+        fetcher(3).run();
+
+        assertEquals(1, count("SELECT COUNT(*) FROM samples WHERE state = 'succ'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM state_changes"));
+    }
+}
