@@ -7,11 +7,12 @@ SELECT s.login,
        SUM(CASE WHEN s.state NOT IN ('succ', 'fail') THEN 1 ELSE 0 END) AS pending,
        MIN(s.submitted_at)                                        AS first_submitted_at,
        MAX(s.submitted_at)                                        AS last_submitted_at,
-       AVG(CASE WHEN s.state = 'succ'
-                THEN CAST(DATEDIFF('SECOND', s.submitted_at, s.finished_at) AS DOUBLE PRECISION) END)
+       CAST(AVG(CASE WHEN s.state = 'succ'
+                     THEN DATEDIFF('SECOND', s.submitted_at, s.finished_at) END) AS DOUBLE PRECISION)
                                                                   AS mean_seconds_to_result,
-       PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY
+       -- linear interpolation between the closest ranks, as PERCENTILE_CONT defines it
+       CAST(PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY
            CASE WHEN s.state = 'succ' THEN DATEDIFF('SECOND', s.submitted_at, s.finished_at) END)
-                                                                  AS p95_seconds_to_result
+           AS DOUBLE PRECISION)                                   AS p95_seconds_to_result
 FROM samples s
 GROUP BY s.login;
