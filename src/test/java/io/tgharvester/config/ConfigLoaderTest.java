@@ -1,0 +1,96 @@
+package io.tgharvester.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void packagedDefaultsAreTheDocumentedOnes() {
+        HarvesterConfig config = new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), Map.of());
+
+        assertEquals(URI.create("https://panacea.threatgrid.com"), config.baseUrl());
+        assertEquals(Duration.ofSeconds(60), config.fetchInterval());
+        assertEquals(Duration.ofMinutes(5), config.stateInterval());
+        assertEquals(List.of("analysis.json", "processes.json", "network.pcap", "video.webm"), config.artifacts());
+        assertEquals(Path.of("./data"), config.dataDir());
+        assertEquals(Optional.empty(), config.apiKey());
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsEachWin() throws IOException {
+        Path file = Files.writeString(dir.resolve("h.properties"),
+                "harvester.fetch-interval=10s\nharvester.state-interval=2m\nharvester.page-size=50\n");
+        Map<String, String> env = Map.of("HARVESTER_STATE_INTERVAL", "90s", "TG_DATA_DIR", "/srv/tg",
+                "HARVESTER_PAGE_SIZE", "200", "TG_API_KEY", "env-key");
+
+        HarvesterConfig config = new ConfigLoader(env, Optional.empty())
+                .load(Optional.of(file), Map.of("harvester.page-size", "300"));
+
+        assertEquals(Duration.ofSeconds(10), config.fetchInterval(), "file over defaults");
+        assertEquals(Duration.ofSeconds(90), config.stateInterval(), "environment over file");
+        assertEquals(300, config.pageSize(), "flag over environment");
+        assertEquals(Path.of("/srv/tg"), config.dataDir());
+        assertEquals("env-key", config.requireApiKey().reveal());
+    }
+
+    @Test
+    void theKeyCanComeFromAFileAndNeverShowsInToString() throws IOException {
+        Path keyFile = Files.writeString(dir.resolve("key"), "file-key-123\n");
+
+        HarvesterConfig config = new ConfigLoader(Map.of(), Optional.empty())
+                .load(Optional.empty(), Map.of("tg.api-key-file", keyFile.toString()));
+
+        assertEquals("file-key-123", config.requireApiKey().reveal());
+        assertTrue(!config.toString().contains("file-key-123"), config.toString());
+    }
+
+    @Test
+    void mistakesAreRefusedWithTheKeyInTheMessage() {
+        ConfigLoader loader = new ConfigLoader(Map.of(), Optional.empty());
+
+        assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.fetch-intervall", "1m"))).getMessage().contains("unknown configuration key"));
+        assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.fetch-interval", "soon"))).getMessage().startsWith("harvester.fetch-interval"));
+        assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.artifacts", "../x"))).getMessage().contains("plain file name"));
+        assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("tg.base-url", "panacea"))).getMessage().startsWith("tg.base-url"));
+        HarvesterConfig keyless = loader.load(Optional.empty(), Map.of());
+        assertTrue(assertThrows(ConfigException.class, keyless::requireApiKey).getMessage().contains("TG_API_KEY"));
+    }
+
+    @Test
+    void durationsAcceptTheDocumentedUnits() {
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+        assertEquals(Duration.ofSeconds(2), Durations.parse("2s"));
+        assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));
+        assertEquals(Duration.ofHours(1), Durations.parse("1h"));
+        assertEquals(Duration.ofDays(7), Durations.parse("7d"));
+        assertEquals("5m", Durations.format(Duration.ofMinutes(5)));
+        assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("5 minutes"));
+    }
+
+    @Test
+    void redactionRemovesKeysFromUrlsAndHeaders() {
+        assertEquals("GET http://h/api/v2/samples?org_only=True&api_key=***&limit=5",
+                Redaction.redact("GET http://h/api/v2/samples?org_only=True&api_key=s3cr3t&limit=5"));
+        assertEquals("Authorization: bearer ***", Redaction.redact("Authorization: bearer s3cr3t"));
+    }
+}
