@@ -53,6 +53,10 @@ public final class Main implements Runnable {
         return spec.commandLine().getOut();
     }
 
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     ConfigLoader configLoader() {
         return new ConfigLoader(environment,
                 Optional.ofNullable(System.getProperty("tg.home")).map(h -> Path.of(h, "conf", "harvester.properties")));

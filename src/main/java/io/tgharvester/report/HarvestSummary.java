@@ -1,5 +1,6 @@
 package io.tgharvester.report;
 
+import io.tgharvester.api.States;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.QueryResult;
 import java.util.LinkedHashMap;
@@ -31,6 +32,12 @@ public record HarvestSummary(Map<String, Long> samplesByState, Map<String, Long>
 
     public long artifacts(String status) {
         return artifactsByStatus.getOrDefault(status, 0L);
+    }
+
+    /** Every sample in a final state and no download waiting or failed. */
+    public boolean complete() {
+        boolean allFinal = samplesByState.keySet().stream().allMatch(States::isFinal);
+        return allFinal && artifacts("pending") == 0 && artifacts("failed") == 0;
     }
 
     public String line() {

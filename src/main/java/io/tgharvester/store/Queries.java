@@ -67,6 +67,22 @@ public final class Queries {
                 FROM artifacts GROUP BY status ORDER BY status""");
     }
 
+    /** Succeeded samples that do not yet have {@code artifactCount} artifacts done. */
+    public long succeededWithoutAllArtifacts(int artifactCount) {
+        return db.withConnection("query failed", conn -> {
+            try (PreparedStatement st = conn.prepareStatement("""
+                    SELECT COUNT(*) FROM samples s
+                    WHERE s.state = 'succ'
+                      AND (SELECT COUNT(*) FROM artifacts a WHERE a.sample_id = s.id AND a.status = 'done') < ?""")) {
+                st.setInt(1, artifactCount);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     /** Last success and failure of each stage, and the fetch watermark. */
     public QueryResult jobRuns() {
         return fixed("""
