@@ -3,6 +3,7 @@ package io.tgharvester.store;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class DataDirLock implements AutoCloseable {
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock = tryLock(channel);
             if (lock == null) {
                 String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
                 channel.close();
@@ -41,6 +42,15 @@ public final class DataDirLock implements AutoCloseable {
             return new DataDirLock(channel, lock);
         } catch (IOException e) {
             throw new StoreException("cannot lock data dir " + dataDir.toAbsolutePath(), e);
+        }
+    }
+
+    /** Null when another process holds the lock, or another harvester in this same JVM does. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            return null;
         }
     }
 

@@ -1,0 +1,94 @@
+package io.tgharvester.pipeline;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.tgharvester.TgJson;
+import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.config.ConfigLoader;
+import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.store.StoreException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class HarvestSchedulerTest {
+    @RegisterExtension
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+
+    @TempDir
+    Path dataDir;
+
+    private HarvesterConfig config() {
+        return new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), Map.of(
+                "tg.api-key", "key", "tg.base-url", wm.baseUrl(), "harvester.data-dir", dataDir.toString(),
+                "harvester.fetch-interval", "200ms", "harvester.state-interval", "300ms",
+                "harvester.download-interval", "10s"));
+    }
+
+    @Test
+    void theDaemonFetchesChecksAndDownloadsOnItsScheduleAndStopsCleanly() throws Exception {
+        Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String id = TgJson.id(11);
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
+                TgJson.sample(11, "run", "fay", submitted))))));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of(id, "succ")))));
+        wm.stubFor(get(urlPathMatching("/api/v2/samples/" + id + "/.*")).willReturn(aResponse().withBody("bytes")));
+        HarvesterConfig cfg = config();
+
+        try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
+            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
+                    cfg.downloadInterval());
+            scheduler.start();
+            try {
+                Instant deadline = Instant.now().plusSeconds(20);
+                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM artifacts WHERE status = 'done'")
+                        .rows().equals(List.of(List.of(4L)))) {
+                    assertTrue(Instant.now().isBefore(deadline), "the daemon did not harvest within 20 s");
+                    Thread.sleep(100);
+                }
+            } finally {
+                scheduler.close();
+            }
+            int listCalls = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size();
+            Thread.sleep(600);
+            assertEquals(listCalls, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(),
+                    "no call after the scheduler stopped");
+            assertEquals(List.of(List.of("download"), List.of("fetch"), List.of("state")),
+                    harvester.queries().userQuery(
+                            "SELECT job FROM job_runs WHERE last_success_at IS NOT NULL ORDER BY job").rows());
+            assertTrue(listCalls >= 2, "fetch repeats on its interval");
+        }
+        assertEquals(4, wm.findAll(getRequestedFor(urlPathMatching("/api/v2/samples/" + id + "/.*"))).size(),
+                "the download started right after the state check saw succ, not 10 s later");
+    }
+
+    @Test
+    void aSecondHarvesterOnTheSameDataDirIsRefused() {
+        HarvesterConfig cfg = config();
+        try (Harvester first = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
+            StoreException e = assertThrows(StoreException.class,
+                    () -> Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC()));
+            assertTrue(e.getMessage().contains("another tg-harvester is already harvesting"), e.getMessage());
+            assertTrue(first.queries().samplesByState().rows().isEmpty(), "the first is unaffected");
+        }
+    }
+}
