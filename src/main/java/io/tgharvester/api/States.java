@@ -6,13 +6,16 @@ import java.util.Set;
 public final class States {
     public static final String SUCC = "succ";
     public static final String FAIL = "fail";
+    /** The harvester's own final state for a sample that stayed unfinished past {@code harvester.stale-after}. */
+    public static final String STALE = "stale";
+    /** The states Threat Grid reports. */
     public static final Set<String> KNOWN = Set.of("wait", "prep", "run", "proc", SUCC, FAIL);
 
     private States() {
     }
 
-    /** Final states are never checked again. */
+    /** Final states are never checked again (a stale sample listed later as succ or fail is still updated). */
     public static boolean isFinal(String state) {
-        return SUCC.equals(state) || FAIL.equals(state);
+        return SUCC.equals(state) || FAIL.equals(state) || STALE.equals(state);
     }
 }

@@ -27,7 +27,7 @@ public final class ConfigLoader {
     public static final Set<String> KEYS = Set.of(
             "tg.api-key", "tg.api-key-file", "tg.base-url", "tg.auth", "harvester.proxy", "harvester.http-timeout",
             "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
-            "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback",
+            "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
             "harvester.download.retry-max");
 
@@ -131,6 +131,7 @@ public final class ConfigLoader {
                 duration(v, "harvester.download-interval"),
                 duration(v, "harvester.fetch-overlap"),
                 duration(v, "harvester.initial-lookback"),
+                duration(v, "harvester.stale-after"),
                 pageSize(v),
                 artifacts(v),
                 duration(v, "harvester.download.retry-base"),

@@ -22,6 +22,7 @@ public record HarvesterConfig(
         Duration downloadInterval,
         Duration fetchOverlap,
         Duration initialLookback,
+        Duration staleAfter,
         int pageSize,
         List<String> artifacts,
         Duration retryBase,

@@ -58,7 +58,7 @@ public final class Harvester implements AutoCloseable {
                     new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random()), clock),
                     new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
                             config.pageSize()),
-                    new StateChecker(client, samples, clock),
+                    new StateChecker(client, samples, clock, config.staleAfter()),
                     new ArtifactCollector(client, new ArtifactStore(db), files, clock, config.retryBase(),
                             config.retryMax()));
         } catch (IOException e) {

@@ -5,7 +5,10 @@ import io.tgharvester.api.States;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.store.SampleStore;
 import io.tgharvester.store.StoreOutcome;
+import io.tgharvester.config.Durations;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Set;
@@ -24,13 +27,15 @@ public final class StateChecker implements Stage {
     private final ThreatGridClient client;
     private final SampleStore store;
     private final Clock clock;
+    private final Duration staleAfter;
     /** Unknown states are logged once per process, not at every check. */
     private final Set<String> reportedUnknownStates = ConcurrentHashMap.newKeySet();
 
-    public StateChecker(ThreatGridClient client, SampleStore store, Clock clock) {
+    public StateChecker(ThreatGridClient client, SampleStore store, Clock clock, Duration staleAfter) {
         this.client = client;
         this.store = store;
         this.clock = clock;
+        this.staleAfter = staleAfter;
     }
 
     @Override
@@ -40,6 +45,12 @@ public final class StateChecker implements Stage {
 
     @Override
     public int run() {
+        Instant now = clock.instant();
+        int stale = store.markStale(now.minus(staleAfter), now);
+        if (stale > 0) {
+            log.warn("event=samples-stale count={} detail=\"unfinished after {}; no longer checked\"",
+                    stale, Durations.format(staleAfter));
+        }
         List<String> ids = store.unfinishedIds();
         StoreOutcome total = StoreOutcome.NONE;
         int calls = 0;

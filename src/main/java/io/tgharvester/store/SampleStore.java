@@ -88,9 +88,10 @@ public final class SampleStore {
     public List<String> unfinishedIds() {
         return db.withConnection("cannot list unfinished samples", conn -> {
             try (PreparedStatement st = conn.prepareStatement(
-                    "SELECT id FROM samples WHERE state NOT IN (?, ?) ORDER BY submitted_at, id")) {
+                    "SELECT id FROM samples WHERE state NOT IN (?, ?, ?) ORDER BY submitted_at, id")) {
                 st.setString(1, States.SUCC);
                 st.setString(2, States.FAIL);
+                st.setString(3, States.STALE);
                 List<String> ids = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -98,6 +99,32 @@ public final class SampleStore {
                     }
                 }
                 return ids;
+            }
+        });
+    }
+
+    /**
+     * Gives up on samples submitted before {@code submittedBefore} that are still unfinished: they become
+     * {@code stale}, a final state, so they are no longer checked. Returns how many.
+     */
+    public int markStale(Instant submittedBefore, Instant now) {
+        return db.inTransaction("cannot mark stale samples", conn -> {
+            String unfinishedAndOld = " FROM samples WHERE state NOT IN ('succ', 'fail', 'stale') AND submitted_at < ?";
+            try (PreparedStatement history = conn.prepareStatement(
+                    "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) SELECT id, state, ?, ?"
+                            + unfinishedAndOld);
+                 PreparedStatement update = conn.prepareStatement(
+                         "UPDATE samples SET state = ?, finished_at = ?, last_checked_at = ?"
+                                 + " WHERE state NOT IN ('succ', 'fail', 'stale') AND submitted_at < ?")) {
+                history.setString(1, States.STALE);
+                Jdbc.setTime(history, 2, now);
+                Jdbc.setTime(history, 3, submittedBefore);
+                history.executeUpdate();
+                update.setString(1, States.STALE);
+                Jdbc.setTime(update, 2, now);
+                Jdbc.setTime(update, 3, now);
+                Jdbc.setTime(update, 4, submittedBefore);
+                return update.executeUpdate();
             }
         });
     }

@@ -59,7 +59,7 @@ class StateCheckerTest {
     private StateChecker checker() {
         ThreatGridClient client = ThreatGridClient.connect(URI.create(wm.baseUrl()), new ApiKey("key"),
                 AuthMode.HEADER, Optional.empty(), Duration.ofSeconds(2));
-        return new StateChecker(client, store, clock);
+        return new StateChecker(client, store, clock, Duration.ofDays(1));
     }
 
     private void storeSamples(int count, String state) {
@@ -113,6 +113,21 @@ class StateCheckerTest {
         assertEquals(List.of(List.of(4L)), rows("SELECT COUNT(*) FROM artifacts WHERE sample_id = '"
                 + TgJson.id(3) + "' AND status = 'pending'"));
         assertEquals(List.of(List.of(2L)), rows("SELECT COUNT(*) FROM samples WHERE finished_at IS NOT NULL"));
+    }
+
+    @Test
+    void samplesUnfinishedPastTheStaleAgeAreRecordedStaleAndNoLongerChecked() {
+        storeSamples(2, "run");
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
+        clock.advance(Duration.ofDays(1));
+
+        checker().run();
+
+        assertEquals(0, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples/state"))).size());
+        assertEquals(List.of(List.of(TgJson.id(0), "run", "stale"), List.of(TgJson.id(1), "run", "stale")),
+                rows("SELECT sample_id, from_state, to_state FROM state_changes WHERE from_state IS NOT NULL"
+                        + " ORDER BY sample_id"));
+        assertEquals(List.of(List.of(0L, 2L)), rows("SELECT pending, stale FROM user_stats"));
     }
 
     @Test

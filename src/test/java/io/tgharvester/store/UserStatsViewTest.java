@@ -55,9 +55,9 @@ class UserStatsViewTest {
 
             // p95 by linear interpolation over 100, 200, 300, 1000: 300 + 0.85 * 700 = 895
             assertEquals(List.of(
-                    Arrays.asList("alice", 6L, 4L, 1L, 1L, at(0), at(50), 400.0, 895.0),
-                    Arrays.asList("bob", 1L, 0L, 1L, 0L, at(5), at(5), null, null),
-                    Arrays.asList(null, 1L, 0L, 0L, 1L, at(7), at(7), null, null)),
+                    Arrays.asList("alice", 6L, 4L, 1L, 1L, 0L, at(0), at(50), 400.0, 895.0),
+                    Arrays.asList("bob", 1L, 0L, 1L, 0L, 0L, at(5), at(5), null, null),
+                    Arrays.asList(null, 1L, 0L, 0L, 1L, 0L, at(7), at(7), null, null)),
                     rows.stream().map(r -> r.stream().map(UserStatsViewTest::normalize).toList()).toList());
         }
     }
