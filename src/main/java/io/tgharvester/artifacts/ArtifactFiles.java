@@ -29,7 +29,7 @@ public final class ArtifactFiles {
     private final Path root;
 
     public ArtifactFiles(Path dataDir) {
-        this.dataDir = dataDir.toAbsolutePath();
+        this.dataDir = dataDir.toAbsolutePath().normalize();
         this.root = this.dataDir.resolve("artifacts");
     }
 

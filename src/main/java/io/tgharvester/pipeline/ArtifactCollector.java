@@ -89,7 +89,7 @@ public final class ArtifactCollector implements Stage {
             log.info("event=download-stopped sample={} name={} detail=\"resumes at next start\"",
                     task.sampleId(), task.name());
             return new Result(Kind.FAILED, 0);
-        } catch (IOException | MalformedResponse | RequestRejected e) {
+        } catch (IOException | MalformedResponse | RequestRejected | IllegalArgumentException e) {
             Instant retryAt = clock.instant().plus(retryDelay(task.attempts()));
             store.markFailed(task, message(e), retryAt);
             log.warn("event=download-failed sample={} name={} attempt={} retry_at={} error=\"{}\"",

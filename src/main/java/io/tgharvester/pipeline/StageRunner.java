@@ -56,6 +56,11 @@ public final class StageRunner {
             log.error("event=stage-failed stage={} error=\"{}\"", stage.name(), e.getMessage());
             recordFailure(stage, e);
             return StageResult.failed(stage.name(), e);
+        } catch (RuntimeException e) {
+            // A defect, not an outage: keep the trace, and keep the schedule running.
+            log.error("event=stage-failed stage={} error=\"{}\"", stage.name(), e, e);
+            recordFailure(stage, e);
+            return StageResult.failed(stage.name(), e);
         }
     }
 

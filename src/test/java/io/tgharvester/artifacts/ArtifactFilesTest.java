@@ -44,6 +44,16 @@ class ArtifactFilesTest {
     }
 
     @Test
+    void aDataDirGivenWithDotSegmentsWorksToo() throws IOException {
+        Path dotted = dataDir.resolve(".").resolve("sub").resolve("..").resolve("data");
+
+        StoredArtifact stored = new ArtifactFiles(dotted).save(TgJson.id(3), "video.webm",
+                stream("v".getBytes(), OptionalLong.of(1)));
+
+        assertEquals("v", Files.readString(dataDir.resolve("data").resolve(stored.relativePath())));
+    }
+
+    @Test
     void aBodyShorterThanItsDeclaredLengthLeavesNoFile() throws IOException {
         ArtifactFiles files = new ArtifactFiles(dataDir);
 

@@ -1,0 +1,66 @@
+package io.tgharvester.cli;
+
+import io.tgharvester.config.Durations;
+import io.tgharvester.sim.SimulatorConfig;
+import io.tgharvester.sim.ThreatGridSimulator;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Run the built-in Threat Grid simulator alone on 127.0.0.1 until Ctrl-C.",
+                "It speaks the API v2 calls the harvester uses, refuses a wrong key (401) and a list call",
+                "without org_only=True (400), and serves analysis.json, processes.json, network.pcap and video.webm."})
+final class SimulateCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+    @Option(names = "--port", defaultValue = "8089", description = "Port on 127.0.0.1, 0 for any free one "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int port;
+    @Option(names = "--api-key", defaultValue = "simulator-key", description = "The key clients must send "
+            + "(default: ${DEFAULT-VALUE}).")
+    private String apiKey;
+    @Option(names = "--users", split = ",", description = "Submitting logins (default: a five-person SOC team).")
+    private List<String> users;
+    @Option(names = "--submit-every", defaultValue = "20s", description = "Mean gap between submissions "
+            + "(default: ${DEFAULT-VALUE}).")
+    private String submitEvery;
+    @Option(names = "--state-step", defaultValue = "10s", description = "Mean time in each of wait, prep, run, proc "
+            + "(default: ${DEFAULT-VALUE}).")
+    private String stateStep;
+    @Option(names = "--fail-rate", defaultValue = "0.1", description = "Share of analyses ending in fail "
+            + "(default: ${DEFAULT-VALUE}).")
+    private double failRate;
+    @Option(names = "--max-samples", defaultValue = "0", description = "Stop submitting after this many "
+            + "(default: ${DEFAULT-VALUE}, unlimited).")
+    private int maxSamples;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice "
+            + "(default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SimulatorConfig defaults = SimulatorConfig.defaults(apiKey);
+        SimulatorConfig config = new SimulatorConfig(apiKey, users == null ? defaults.users() : users,
+                defaults.nullLoginRate(), Durations.parse(submitEvery), defaults.historySamples(),
+                defaults.historySpan(), maxSamples, Durations.parse(stateStep), failRate, defaults.noVideoRate(),
+                defaults.noPcapRate(), seed);
+        CountDownLatch stopped = new CountDownLatch(1);
+        ThreatGridSimulator simulator = new ThreatGridSimulator(config, Clock.systemUTC());
+        simulator.start(port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            simulator.close();
+            stopped.countDown();
+        }, "simulator-shutdown"));
+        main.out().printf("Threat Grid simulator on %s (key: %s). Ctrl-C stops it. Try:%n"
+                        + "  TG_BASE_URL=%s TG_API_KEY=%s scripts/tg-harvester run --once%n",
+                simulator.baseUrl(), apiKey, simulator.baseUrl(), apiKey);
+        main.out().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package io.tgharvester.sim;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One sample of the simulated organization with its whole future: when it enters each state, how it ends, and what
+ * its analysis found. {@code login} is null for samples submitted without one.
+ */
+public record SimulatedSample(
+        String id,
+        long submissionId,
+        String login,
+        String filename,
+        String md5,
+        String sha1,
+        String sha256,
+        List<String> tags,
+        String vm,
+        String os,
+        Instant submittedAt,
+        Instant prepAt,
+        Instant runAt,
+        Instant procAt,
+        Instant completedAt,
+        String finalState,
+        boolean hasVideo,
+        boolean hasPcap,
+        SimulatedAnalysis analysis) {
+
+    public SimulatedSample {
+        tags = List.copyOf(tags);
+    }
+
+    public String stateAt(Instant now) {
+        if (now.isBefore(prepAt)) {
+            return "wait";
+        }
+        if (now.isBefore(runAt)) {
+            return "prep";
+        }
+        if (now.isBefore(procAt)) {
+            return "run";
+        }
+        return now.isBefore(completedAt) ? "proc" : finalState;
+    }
+
+    /** Threat Grid's coarser {@code status} beside the state. */
+    public String statusAt(Instant now) {
+        return switch (stateAt(now)) {
+            case "wait" -> "pending";
+            case "prep", "run", "proc" -> "analyzing_sample";
+            case "succ" -> "job_done";
+            default -> "job_failed";
+        };
+    }
+
+    /** Whether Threat Grid serves this artifact once the sample has succeeded. */
+    public boolean serves(String artifact) {
+        return switch (artifact) {
+            case "analysis.json", "processes.json" -> true;
+            case "network.pcap" -> hasPcap;
+            case "video.webm" -> hasVideo;
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,70 @@
+package io.tgharvester.sim;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the simulated organization behaves. Everything the simulator serves derives from {@code seed}, so two
+ * simulators with the same config and clock serve the same samples and bytes.
+ *
+ * @param apiKey          the only key the simulator accepts
+ * @param users           submitting logins (some submit more often than others)
+ * @param nullLoginRate   share of samples whose {@code login} is JSON null
+ * @param submitEvery     mean gap between two submissions across the organization
+ * @param historySamples  samples already submitted before the simulator started
+ * @param historySpan     how far back those reach
+ * @param maxSamples      no submissions after this many in total (0: unlimited)
+ * @param stateStep       mean time spent in each of wait, prep, run and proc
+ * @param failRate        share of samples ending in {@code fail}
+ * @param noVideoRate     share of succeeded samples without video.webm (404)
+ * @param noPcapRate      share of succeeded samples without network.pcap (404)
+ * @param seed            seed of every random choice
+ */
+public record SimulatorConfig(
+        String apiKey,
+        List<String> users,
+        double nullLoginRate,
+        Duration submitEvery,
+        int historySamples,
+        Duration historySpan,
+        int maxSamples,
+        Duration stateStep,
+        double failRate,
+        double noVideoRate,
+        double noPcapRate,
+        long seed) {
+
+    public SimulatorConfig {
+        users = List.copyOf(users);
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("the simulator needs at least one user");
+        }
+        if (submitEvery.isNegative() || submitEvery.isZero() || stateStep.isNegative()) {
+            throw new IllegalArgumentException("submitEvery must be positive and stateStep not negative");
+        }
+    }
+
+    private static final List<String> TEAM = List.of("alice.soc", "bob.ir", "carol.hunt", "dave.noc", "erin.mail");
+
+    /** A calm organization: a sample every 20 s, analyses of about 40 s. */
+    public static SimulatorConfig defaults(String apiKey) {
+        return new SimulatorConfig(apiKey, TEAM, 0.05, Duration.ofSeconds(20), 10, Duration.ofHours(1), 0,
+                Duration.ofSeconds(10), 0.1, 0.1, 0.05, 42);
+    }
+
+    /** Seconds-scale, for the demo: a sample every ~2 s, analyses of ~10 s, every artifact present. */
+    public static SimulatorConfig demo(String apiKey) {
+        return new SimulatorConfig(apiKey, TEAM, 0.05, Duration.ofMillis(1500), 12, Duration.ofMinutes(20), 0,
+                Duration.ofMillis(2500), 0.12, 0, 0, 2026);
+    }
+
+    public SimulatorConfig withSeed(long newSeed) {
+        return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, maxSamples,
+                stateStep, failRate, noVideoRate, noPcapRate, newSeed);
+    }
+
+    public SimulatorConfig withMaxSamples(int max) {
+        return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, max,
+                stateStep, failRate, noVideoRate, noPcapRate, seed);
+    }
+}
