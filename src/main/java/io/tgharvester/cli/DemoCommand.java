@@ -1,5 +1,7 @@
 package io.tgharvester.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.pipeline.HarvestScheduler;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,6 +56,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (minutes <= 0 || minutes > 24 * 60) {
             throw new IllegalArgumentException("--minutes must be more than 0 and at most 1440");
+        }
+        if (main.environment("TG_LOG_LEVEL").isEmpty()) {
+            // Every stage's INFO line would bury the progress display; warnings and errors still show.
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         }
         String key = "demo-" + UUID.randomUUID();
         Clock clock = Clock.systemUTC();

@@ -53,6 +53,10 @@ public final class Main implements Runnable {
         return spec.commandLine().getOut();
     }
 
+    Optional<String> environment(String name) {
+        return Optional.ofNullable(environment.get(name));
+    }
+
     PrintWriter err() {
         return spec.commandLine().getErr();
     }
