@@ -157,7 +157,8 @@ class RunOnceCommandTest {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
                 TgJson.sample(1, "wait", "carol", submitted))))));
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
-        run(env(), "run", "--once", "--set", "harvester.initial-lookback=3650d");
+        run(env(), "run", "--once", "--set", "harvester.initial-lookback=3650d", "--set",
+                "harvester.stale-after=3650d");
 
         Run status = run(env(), "status");
 
