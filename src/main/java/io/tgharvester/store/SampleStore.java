@@ -104,26 +104,27 @@ public final class SampleStore {
     }
 
     /**
-     * Gives up on samples submitted before {@code submittedBefore} that are still unfinished: they become
-     * {@code stale}, a final state, so they are no longer checked. Returns how many.
+     * Gives up on samples first seen before {@code seenBefore} that are still unfinished: they become {@code stale},
+     * a final state, so they are no longer checked. Measured on the harvester's own clock (first_seen_at), so a
+     * server clock that runs ahead or behind cannot make fresh samples look old. Returns how many.
      */
-    public int markStale(Instant submittedBefore, Instant now) {
+    public int markStale(Instant seenBefore, Instant now) {
         return db.inTransaction("cannot mark stale samples", conn -> {
-            String unfinishedAndOld = " FROM samples WHERE state NOT IN ('succ', 'fail', 'stale') AND submitted_at < ?";
+            String unfinishedAndOld = " FROM samples WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?";
             try (PreparedStatement history = conn.prepareStatement(
                     "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) SELECT id, state, ?, ?"
                             + unfinishedAndOld);
                  PreparedStatement update = conn.prepareStatement(
                          "UPDATE samples SET state = ?, finished_at = ?, last_checked_at = ?"
-                                 + " WHERE state NOT IN ('succ', 'fail', 'stale') AND submitted_at < ?")) {
+                                 + " WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?")) {
                 history.setString(1, States.STALE);
                 Jdbc.setTime(history, 2, now);
-                Jdbc.setTime(history, 3, submittedBefore);
+                Jdbc.setTime(history, 3, seenBefore);
                 history.executeUpdate();
                 update.setString(1, States.STALE);
                 Jdbc.setTime(update, 2, now);
                 Jdbc.setTime(update, 3, now);
-                Jdbc.setTime(update, 4, submittedBefore);
+                Jdbc.setTime(update, 4, seenBefore);
                 return update.executeUpdate();
             }
         });

@@ -131,6 +131,19 @@ class StateCheckerTest {
     }
 
     @Test
+    void aServerClockFarBehindOursDoesNotMakeNewSamplesStale() {
+        store.storePage(List.of(new Sample(TgJson.id(1), "run", Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(T0.minus(Duration.ofDays(30))),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())), clock.instant());
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
+
+        checker().run();
+
+        assertEquals(List.of(TgJson.id(1)), store.unfinishedIds());
+    }
+
+    @Test
     void idsTheServerDoesNotKnowAreLeftAsTheyWere() {
         storeSamples(2, "run");
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of(
