@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,12 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Answers Threat Grid API v2 requests from the simulated organization, in Threat Grid's JSON formats. */
 final class ApiHandler implements HttpHandler {
+    private static final String FAULT = "tg-simulator.fault";
     private static final Pattern SAMPLE_PATH = Pattern.compile("/api/v2/samples/([0-9a-f]{32})/([a-z.]+)");
     private static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
@@ -40,6 +43,8 @@ final class ApiHandler implements HttpHandler {
     private final SimulatedOrg org;
     private final ArtifactFactory artifacts;
     private final AtomicInteger requestIds = new AtomicInteger(1000);
+    private final SplittableRandom faultDraws;
+    private volatile FaultPlan faults = FaultPlan.NONE;
     private final JsonAdapter<Object> json = new Moshi.Builder().build().adapter(Object.class).serializeNulls();
     private final JsonAdapter<List<String>> idList =
             new Moshi.Builder().build().adapter(Types.newParameterizedType(List.class, String.class));
@@ -49,24 +54,64 @@ final class ApiHandler implements HttpHandler {
         this.clock = clock;
         this.org = org;
         this.artifacts = artifacts;
+        this.faultDraws = new SplittableRandom(config.seed() ^ 0x5eed);
+    }
+
+    void faults(FaultPlan plan) {
+        faults = plan;
+    }
+
+    private FaultPlan.Fault drawFault() {
+        FaultPlan plan = faults;
+        if (plan == FaultPlan.NONE) {
+            return FaultPlan.Fault.NONE;
+        }
+        synchronized (faultDraws) {
+            return plan.pick(faultDraws.nextDouble());
+        }
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-            String path = exchange.getRequestURI().getPath();
-            if (!exchange.getRequestMethod().equals("GET")) {
-                error(exchange, 405, "method not allowed");
-            } else if (!authorized(exchange, query)) {
-                error(exchange, 401, "invalid or missing api_key");
-            } else if (path.equals("/api/v2/samples")) {
-                list(exchange, query);
-            } else if (path.equals("/api/v2/samples/state")) {
-                bulkState(exchange, query);
-            } else {
-                sample(exchange, path);
+            FaultPlan.Fault fault = drawFault();
+            exchange.setAttribute(FAULT, fault);
+            switch (fault) {
+                case RATE_LIMITED -> {
+                    if (requestIds.get() % 2 == 0) {
+                        exchange.getResponseHeaders().set("Retry-After", "1");
+                    }
+                    error(exchange, 429, "rate limit exceeded");
+                    return;
+                }
+                case SERVER_ERROR -> {
+                    error(exchange, List.of(500, 502, 503).get(requestIds.get() % 3), "service unavailable");
+                    return;
+                }
+                case RESET -> {
+                    return; // closing the exchange unanswered drops the connection
+                }
+                case SLOW -> pause(faults.slowMillis());
+                default -> {
+                }
             }
+            route(exchange);
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String path = exchange.getRequestURI().getPath();
+        if (!exchange.getRequestMethod().equals("GET")) {
+            error(exchange, 405, "method not allowed");
+        } else if (!authorized(exchange, query)) {
+            error(exchange, 401, "invalid or missing api_key");
+        } else if (path.equals("/api/v2/samples")) {
+            list(exchange, query);
+        } else if (path.equals("/api/v2/samples/state")) {
+            bulkState(exchange, query);
+        } else {
+            sample(exchange, path);
         }
     }
 
@@ -154,7 +199,8 @@ final class ApiHandler implements HttpHandler {
         exchange.getResponseHeaders().set("Content-Type", contentType(name));
         exchange.sendResponseHeaders(200, body.get().length);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body.get());
+            boolean cut = exchange.getAttribute(FAULT) == FaultPlan.Fault.TRUNCATED;
+            out.write(body.get(), 0, cut ? body.get().length / 2 : body.get().length);
         }
     }
 
@@ -198,10 +244,21 @@ final class ApiHandler implements HttpHandler {
 
     private void send(HttpExchange exchange, int code, Object body) throws IOException {
         byte[] bytes = json.toJson(body).getBytes(StandardCharsets.UTF_8);
+        if (code == 200 && exchange.getAttribute(FAULT) == FaultPlan.Fault.MALFORMED) {
+            bytes = Arrays.copyOf(bytes, bytes.length * 2 / 3);
+        }
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -60,6 +60,11 @@ public final class ThreatGridSimulator implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port());
     }
 
+    /** Switches fault injection on (or off with {@link FaultPlan#NONE}) for the requests that follow. */
+    public void faults(FaultPlan plan) {
+        handler.faults(plan);
+    }
+
     /** No sample is submitted after this moment; the demo uses it to let every analysis finish. */
     public void stopSubmissions() {
         org.stopSubmissions();

@@ -10,29 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.tgharvester.TgJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 class RunOnceCommandTest {
     private static final String KEY = "SECRET-tg-key-5f2a9c71e0";
@@ -43,28 +32,6 @@ class RunOnceCommandTest {
 
     @TempDir
     Path dataDir;
-
-    /** Output of one in-process command line, with everything logged while it ran. */
-    record Run(int exitCode, String out, String err, String logs) {
-    }
-
-    private Run run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        PrintStream realErr = System.err;
-        ByteArrayOutputStream logs = new ByteArrayOutputStream();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Level level = root.getLevel();
-        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
-        root.setLevel(Level.DEBUG);
-        try {
-            int code = Main.run(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-            return new Run(code, out.toString(), err.toString(), logs.toString(StandardCharsets.UTF_8));
-        } finally {
-            root.setLevel(level);
-            System.setErr(realErr);
-        }
-    }
 
     private Map<String, String> env() {
         return Map.of("TG_API_KEY", KEY, "TG_BASE_URL", wm.baseUrl(), "TG_DATA_DIR", dataDir.toString());
@@ -85,7 +52,7 @@ class RunOnceCommandTest {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples/" + id + "/video.webm"))
                 .willReturn(aResponse().withStatus(404)));
 
-        Run result = run(env(), "run", "--once", "--set", "tg.auth=query");
+        CliRun.Result result = CliRun.run(env(), "run", "--once", "--set", "tg.auth=query");
 
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("samples 2 (run 1, succ 1)"), result.out());
@@ -97,7 +64,7 @@ class RunOnceCommandTest {
         assertTrue(result.logs().contains("event=download-failed"), result.logs());
         assertFalse(result.logs().contains(KEY), "the key leaked into the logs:\n" + result.logs());
         assertFalse(result.out().contains(KEY) || result.err().contains(KEY));
-        assertFalse(anyFileContains(dataDir, KEY), "the key leaked into the data dir");
+        assertFalse(CliRun.anyFileContains(dataDir, KEY), "the key leaked into the data dir");
     }
 
     @Test
@@ -105,7 +72,7 @@ class RunOnceCommandTest {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(401)
                 .withBody(TgJson.error(401, "invalid api_key " + KEY))));
 
-        Run result = run(env(), "run", "--once");
+        CliRun.Result result = CliRun.run(env(), "run", "--once");
 
         assertEquals(3, result.exitCode());
         assertEquals(1, result.err().lines().count(), result.err());
@@ -118,7 +85,7 @@ class RunOnceCommandTest {
     void anUnavailableServerExitsWithFourAndKeepsWhatWasStored() {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(503)));
 
-        Run result = run(env(), "run", "--once");
+        CliRun.Result result = CliRun.run(env(), "run", "--once");
 
         assertEquals(4, result.exitCode());
         assertTrue(result.err().contains("HTTP 503"), result.err());
@@ -126,7 +93,8 @@ class RunOnceCommandTest {
 
     @Test
     void aMissingKeyIsAConfigurationErrorThatSaysWhereToPutIt() {
-        Run result = run(Map.of("TG_BASE_URL", wm.baseUrl(), "TG_DATA_DIR", dataDir.toString()), "run", "--once");
+        CliRun.Result result = CliRun.run(Map.of("TG_BASE_URL", wm.baseUrl(), "TG_DATA_DIR", dataDir.toString()),
+                "run", "--once");
 
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("no API key") && result.err().contains("TG_API_KEY"), result.err());
@@ -138,17 +106,18 @@ class RunOnceCommandTest {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
                 TgJson.sample(1, "run", "carol", Instant.now().minus(1, ChronoUnit.HOURS)))))));
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
-        assertEquals(0, run(env(), "run", "--once").exitCode());
+        assertEquals(0, CliRun.run(env(), "run", "--once").exitCode());
 
-        Run csv = run(env(), "sql", "SELECT login, submissions FROM user_stats", "--format", "csv");
+        CliRun.Result csv = CliRun.run(env(), "sql", "SELECT login, submissions FROM user_stats",
+                "--format", "csv");
         assertEquals(0, csv.exitCode(), csv.err());
         assertEquals("login,submissions\r\ncarol,1\r\n", csv.out());
 
-        Run refused = run(env(), "sql", "DELETE FROM samples");
+        CliRun.Result refused = CliRun.run(env(), "sql", "DELETE FROM samples");
         assertEquals(5, refused.exitCode());
         assertTrue(refused.err().contains("only read queries"), refused.err());
         assertEquals("login,submissions\r\ncarol,1\r\n",
-                run(env(), "sql", "SELECT login, submissions FROM user_stats", "--format", "csv").out());
+                CliRun.run(env(), "sql", "SELECT login, submissions FROM user_stats", "--format", "csv").out());
     }
 
     @Test
@@ -157,10 +126,10 @@ class RunOnceCommandTest {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
                 TgJson.sample(1, "wait", "carol", submitted))))));
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
-        run(env(), "run", "--once", "--set", "harvester.initial-lookback=3650d", "--set",
+        CliRun.run(env(), "run", "--once", "--set", "harvester.initial-lookback=3650d", "--set",
                 "harvester.stale-after=3650d");
 
-        Run status = run(env(), "status");
+        CliRun.Result status = CliRun.run(env(), "status");
 
         assertEquals(0, status.exitCode(), status.err());
         assertTrue(status.out().contains("wait   1"), status.out());
@@ -171,30 +140,9 @@ class RunOnceCommandTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : List.of("run", "status", "sql", "demo", "simulate")) {
-            Run help = run(env(), command, "--help");
+            CliRun.Result help = CliRun.run(env(), command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.out().startsWith("Usage: tg-harvester " + command), help.out());
         }
-    }
-
-    private static boolean anyFileContains(Path dir, String needle) throws IOException {
-        byte[] bytes = needle.getBytes(StandardCharsets.UTF_8);
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(Files::isRegularFile).forEach(files::add);
-        }
-        for (Path file : files) {
-            byte[] content = Files.readAllBytes(file);
-            outer:
-            for (int i = 0; i + bytes.length <= content.length; i++) {
-                for (int j = 0; j < bytes.length; j++) {
-                    if (content[i + j] != bytes[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
     }
 }
