@@ -1,6 +1,7 @@
 package io.tgharvester.cli;
 
 import io.tgharvester.config.Durations;
+import io.tgharvester.sim.FaultPlan;
 import io.tgharvester.sim.SimulatorConfig;
 import io.tgharvester.sim.ThreatGridSimulator;
 import java.time.Clock;
@@ -41,6 +42,24 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice "
             + "(default: ${DEFAULT-VALUE}).")
     private long seed;
+    @Option(names = "--fault-429", defaultValue = "0", paramLabel = "RATE",
+            description = "Share of requests answered 429 (half of them with Retry-After).")
+    private double rateLimited;
+    @Option(names = "--fault-5xx", defaultValue = "0", paramLabel = "RATE",
+            description = "Share answered 500, 502 or 503.")
+    private double serverError;
+    @Option(names = "--fault-reset", defaultValue = "0", paramLabel = "RATE",
+            description = "Share whose connection is dropped unanswered.")
+    private double reset;
+    @Option(names = "--fault-slow", defaultValue = "0", paramLabel = "RATE",
+            description = "Share answered 2 s late.")
+    private double slow;
+    @Option(names = "--fault-truncate", defaultValue = "0", paramLabel = "RATE",
+            description = "Share of artifact downloads cut off half way.")
+    private double truncated;
+    @Option(names = "--fault-malformed", defaultValue = "0", paramLabel = "RATE",
+            description = "Share of JSON answers cut off mid-document.")
+    private double malformed;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -51,6 +70,7 @@ final class SimulateCommand implements Callable<Integer> {
                 defaults.noPcapRate(), seed);
         CountDownLatch stopped = new CountDownLatch(1);
         ThreatGridSimulator simulator = new ThreatGridSimulator(config, Clock.systemUTC());
+        simulator.faults(new FaultPlan(rateLimited, serverError, reset, slow, truncated, malformed, 2_000, seed));
         simulator.start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();

@@ -1,0 +1,59 @@
+package io.tgharvester.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tgharvester.TestClock;
+import io.tgharvester.api.ApiUnavailable;
+import io.tgharvester.api.AuthenticationFailed;
+import io.tgharvester.api.RateLimited;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ServerBackoffTest {
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
+    private final ServerBackoff backoff = new ServerBackoff(clock, new Random(1));
+
+    private static ApiUnavailable outage() {
+        return new ApiUnavailable("HTTP 503", Optional.empty());
+    }
+
+    @Test
+    void retryAfterIsHonouredExactly() {
+        Duration wait = backoff.failed(new RateLimited("/api/v2/samples", Optional.of(Duration.ofSeconds(42))));
+
+        assertEquals(Duration.ofSeconds(42), wait);
+        assertEquals(Optional.of(clock.instant().plusSeconds(42)), backoff.blockedUntil());
+        clock.advance(Duration.ofSeconds(42));
+        assertEquals(Optional.empty(), backoff.blockedUntil());
+    }
+
+    @Test
+    void withoutRetryAfterTheDelayDoublesWithJitterUpToTheCap() {
+        long previous = 0;
+        for (int failure = 1; failure <= 12; failure++) {
+            long millis = backoff.failed(outage()).toMillis();
+            long nominal = Math.min(ServerBackoff.BASE.toMillis() << (failure - 1), ServerBackoff.CAP.toMillis());
+            assertTrue(millis >= nominal * 0.8 && millis <= nominal * 1.2, failure + ": " + millis);
+            if (failure <= 4) {
+                assertTrue(millis > previous, "grows while below the cap");
+            }
+            previous = millis;
+        }
+    }
+
+    @Test
+    void aRefusedKeyWaitsLongAndASuccessClearsEverything() {
+        assertEquals(ServerBackoff.AUTH_RETRY, backoff.failed(new AuthenticationFailed("/api/v2/samples", 401)));
+        assertEquals(1, backoff.consecutiveFailures());
+
+        assertEquals(1, backoff.succeeded());
+
+        assertEquals(Optional.empty(), backoff.blockedUntil());
+        assertEquals(0, backoff.consecutiveFailures());
+        assertEquals(0, backoff.succeeded());
+    }
+}
