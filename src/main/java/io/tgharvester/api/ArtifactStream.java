@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.OptionalLong;
 
-/** An artifact body being received; the caller streams {@link #body()} and must close it. */
-public record ArtifactStream(InputStream body, OptionalLong declaredLength, Closeable connection) implements Closeable {
+/**
+ * An artifact body being received; the caller streams {@link #body()} and must close it. {@link #abort()} may be
+ * called from any thread to cut the transfer off: the reading thread then gets an IOException.
+ */
+public record ArtifactStream(InputStream body, OptionalLong declaredLength, Closeable connection, Runnable abort)
+        implements Closeable {
     @Override
     public void close() throws IOException {
         connection.close();

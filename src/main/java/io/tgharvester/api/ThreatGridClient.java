@@ -98,7 +98,8 @@ public final class ThreatGridClient {
             throw new IllegalArgumentException("not a sample id: " + sampleId);
         }
         String endpoint = "/api/v2/samples/" + sampleId + "/" + name;
-        Response<ResponseBody> response = send(endpoint, service.artifact(sampleId, name));
+        Call<ResponseBody> call = service.artifact(sampleId, name);
+        Response<ResponseBody> response = send(endpoint, call);
         if (response.code() == 404) {
             closeQuietly(response.errorBody());
             return Optional.empty();
@@ -109,7 +110,7 @@ public final class ThreatGridClient {
         }
         long length = body.contentLength();
         return Optional.of(new ArtifactStream(body.byteStream(),
-                length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body));
+                length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body, call::cancel));
     }
 
     private static <T> void mapEach(List<?> items, Function<Object, T> mapper, List<T> good, List<SkippedItem> bad) {

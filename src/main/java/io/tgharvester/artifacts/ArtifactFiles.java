@@ -4,7 +4,6 @@ import io.tgharvester.api.ArtifactStream;
 import io.tgharvester.api.SampleIds;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -88,9 +87,6 @@ public final class ArtifactFiles {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             int n;
             while ((n = in.read(buffer)) != -1) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("download stopped by shutdown");
-                }
                 digest.update(buffer, 0, n);
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                 while (chunk.hasRemaining()) {

@@ -9,7 +9,6 @@ import io.tgharvester.artifacts.StoredArtifact;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.ArtifactTask;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +32,9 @@ public final class ArtifactCollector implements Stage {
     private final Clock clock;
     private final Duration retryBase;
     private final Duration retryMax;
+    private volatile boolean stopping;
+    /** The download in progress, so that {@link #stop()} can cut it off even while a read blocks. */
+    private volatile ArtifactStream current;
 
     public ArtifactCollector(ThreatGridClient client, ArtifactStore store, ArtifactFiles files, Clock clock,
                              Duration retryBase, Duration retryMax) {
@@ -55,9 +57,9 @@ public final class ArtifactCollector implements Stage {
         Tally tally = new Tally();
         List<ArtifactTask> tasks;
         // Tasks failing in this round get a retry time after roundStart, so the loop cannot pick them up again.
-        while (!Thread.currentThread().isInterrupted() && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
+        while (!stopping && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
             for (ArtifactTask task : tasks) {
-                if (Thread.currentThread().isInterrupted()) {
+                if (stopping) {
                     break;
                 }
                 tally.add(download(task));
@@ -80,22 +82,44 @@ public final class ArtifactCollector implements Stage {
             }
             StoredArtifact stored;
             try (ArtifactStream stream = opened.get()) {
+                current = stream;
+                if (stopping) {
+                    throw new IOException("stopping");
+                }
                 stored = files.save(task.sampleId(), task.name(), stream);
+            } finally {
+                current = null;
             }
             store.markDone(task, stored.bytes(), stored.sha256(), stored.relativePath(), clock.instant());
             return new Result(Kind.DONE, stored.bytes());
-        } catch (InterruptedIOException e) {
-            Thread.currentThread().interrupt();
-            log.info("event=download-stopped sample={} name={} detail=\"resumes at next start\"",
-                    task.sampleId(), task.name());
-            return new Result(Kind.FAILED, 0);
-        } catch (IOException | MalformedResponse | RequestRejected | IllegalArgumentException e) {
-            Instant retryAt = clock.instant().plus(retryDelay(task.attempts()));
-            store.markFailed(task, message(e), retryAt);
-            log.warn("event=download-failed sample={} name={} attempt={} retry_at={} error=\"{}\"",
-                    task.sampleId(), task.name(), task.attempts() + 1, retryAt, message(e));
-            return new Result(Kind.FAILED, 0);
+        } catch (IOException e) {
+            if (stopping) {
+                log.info("event=download-stopped sample={} name={} detail=\"resumes at next start\"",
+                        task.sampleId(), task.name());
+                return new Result(Kind.STOPPED, 0);
+            }
+            return failed(task, e);
+        } catch (MalformedResponse | RequestRejected | IllegalArgumentException e) {
+            return failed(task, e);
         }
+    }
+
+    /** Cuts off the download in progress (its row stays due) and ends the round. */
+    @Override
+    public void stop() {
+        stopping = true;
+        ArtifactStream stream = current;
+        if (stream != null) {
+            stream.abort().run();
+        }
+    }
+
+    private Result failed(ArtifactTask task, Exception e) {
+        Instant retryAt = clock.instant().plus(retryDelay(task.attempts()));
+        store.markFailed(task, message(e), retryAt);
+        log.warn("event=download-failed sample={} name={} attempt={} retry_at={} error=\"{}\"",
+                task.sampleId(), task.name(), task.attempts() + 1, retryAt, message(e));
+        return new Result(Kind.FAILED, 0);
     }
 
     /** retryBase doubled per earlier attempt, capped at retryMax. */
@@ -108,7 +132,7 @@ public final class ArtifactCollector implements Stage {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private enum Kind { DONE, ABSENT, FAILED }
+    private enum Kind { DONE, ABSENT, FAILED, STOPPED }
 
     private record Result(Kind kind, long bytes) {
     }
@@ -124,6 +148,8 @@ public final class ArtifactCollector implements Stage {
                 case DONE -> done++;
                 case ABSENT -> absent++;
                 case FAILED -> failed++;
+                case STOPPED -> {
+                }
             }
             bytes += result.bytes();
         }

@@ -18,15 +18,16 @@ public final class HarvestScheduler implements AutoCloseable {
     static final JobKey DOWNLOAD = JobKey.jobKey("download-artifacts");
 
     private final Scheduler scheduler;
+    private final Harvester harvester;
 
     public HarvestScheduler(Harvester harvester, Duration fetchEvery, Duration stateEvery, Duration downloadEvery) {
+        this.harvester = harvester;
         try {
             Properties props = new Properties();
             props.setProperty("org.quartz.scheduler.instanceName", "tg-harvester-" + System.identityHashCode(this));
             props.setProperty("org.quartz.threadPool.threadCount", "3");
             props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-            props.setProperty("org.quartz.scheduler.interruptJobsOnShutdownWithWait", "true");
             scheduler = new StdSchedulerFactory(props).getScheduler();
             scheduler.getContext().put(HARVESTER, harvester);
             schedule(FetchSamplesJob.class, FETCH, fetchEvery);
@@ -45,10 +46,12 @@ public final class HarvestScheduler implements AutoCloseable {
         }
     }
 
-    /** Stops scheduling, interrupts downloads in progress and waits for every running job to end. */
+    /** Stops scheduling, cuts off downloads in progress (they stay due) and waits for every running job to end. */
     @Override
     public void close() {
         try {
+            scheduler.standby();
+            harvester.stopStages();
             scheduler.shutdown(true);
         } catch (SchedulerException e) {
             throw new IllegalStateException("Quartz did not stop cleanly: " + e.getMessage(), e);

@@ -83,6 +83,12 @@ public final class Harvester implements AutoCloseable {
         return results;
     }
 
+    /** Asks running stages to end soon (shutdown); their unfinished work stays in the database. */
+    void stopStages() {
+        runner.stopping();
+        List.<Stage>of(fetcher, stateChecker, collector).forEach(Stage::stop);
+    }
+
     /** Read queries on this harvester's database (status, per-user statistics). */
     public Queries queries() {
         return new Queries(db);

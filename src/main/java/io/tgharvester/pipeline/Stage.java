@@ -12,4 +12,8 @@ public interface Stage {
      * @throws io.tgharvester.api.ApiException when Threat Grid cannot be used right now
      */
     int run();
+
+    /** Asks a running {@link #run()} to end soon, leaving its work for the next start. Called on shutdown. */
+    default void stop() {
+    }
 }

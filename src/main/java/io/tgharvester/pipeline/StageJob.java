@@ -1,7 +1,7 @@
 package io.tgharvester.pipeline;
 
 import org.quartz.DisallowConcurrentExecution;
-import org.quartz.InterruptableJob;
+import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.SchedulerException;
@@ -12,14 +12,11 @@ import org.quartz.SchedulerException;
  * through the database.
  */
 @DisallowConcurrentExecution
-abstract class StageJob implements InterruptableJob {
-    private volatile Thread worker;
-
+abstract class StageJob implements Job {
     abstract Stage stage(Harvester harvester);
 
     @Override
     public void execute(JobExecutionContext context) throws JobExecutionException {
-        worker = Thread.currentThread();
         try {
             Harvester harvester = (Harvester) context.getScheduler().getContext().get(HarvestScheduler.HARVESTER);
             StageResult result = harvester.runner().run(stage(harvester));
@@ -28,18 +25,6 @@ abstract class StageJob implements InterruptableJob {
             }
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);
-        } finally {
-            worker = null;
-            Thread.interrupted(); // a pooled thread must not carry a stop request into its next job
-        }
-    }
-
-    /** Called by Quartz on shutdown: a download in progress stops between two buffers and leaves no file. */
-    @Override
-    public void interrupt() {
-        Thread running = worker;
-        if (running != null) {
-            running.interrupt();
         }
     }
 }

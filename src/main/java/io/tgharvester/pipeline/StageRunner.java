@@ -20,11 +20,20 @@ public final class StageRunner {
     private final JobRunStore runs;
     private final ServerBackoff backoff;
     private final Clock clock;
+    private volatile boolean stopping;
 
     public StageRunner(JobRunStore runs, ServerBackoff backoff, Clock clock) {
         this.runs = runs;
         this.backoff = backoff;
         this.clock = clock;
+    }
+
+    /**
+     * From now on a stage that fails is reported as stopped: on shutdown the database may close under a running
+     * stage (H2 closes it from its own shutdown hook), and what the stage did not store is simply done next start.
+     */
+    void stopping() {
+        stopping = true;
     }
 
     public StageResult run(Stage stage) {
@@ -41,9 +50,20 @@ public final class StageRunner {
                 log.info("event=recovered stage={} after_failures={}", stage.name(), ended);
             }
             return StageResult.done(stage.name(), newSuccesses);
-        } catch (ApiException e) {
-            Duration wait = backoff.failed(e);
-            recordFailure(stage, e);
+        } catch (RuntimeException e) {
+            if (stopping) {
+                log.info("event=stage-stopped stage={} detail=\"cut short by shutdown; resumes at next start\"",
+                        stage.name());
+                return StageResult.failed(stage.name(), e);
+            }
+            return failed(stage, e);
+        }
+    }
+
+    private StageResult failed(Stage stage, RuntimeException e) {
+        recordFailure(stage, e);
+        if (e instanceof ApiException outage) {
+            Duration wait = backoff.failed(outage);
             if (backoff.consecutiveFailures() == 1) {
                 log.warn("event=stage-failed stage={} retry_in={}s error=\"{}\"",
                         stage.name(), wait.toSeconds(), e.getMessage());
@@ -51,17 +71,13 @@ public final class StageRunner {
                 log.debug("event=stage-failed stage={} streak={} retry_in={}s error=\"{}\"",
                         stage.name(), backoff.consecutiveFailures(), wait.toSeconds(), e.getMessage());
             }
-            return StageResult.failed(stage.name(), e);
-        } catch (StoreException e) {
+        } else if (e instanceof StoreException) {
             log.error("event=stage-failed stage={} error=\"{}\"", stage.name(), e.getMessage());
-            recordFailure(stage, e);
-            return StageResult.failed(stage.name(), e);
-        } catch (RuntimeException e) {
+        } else {
             // A defect, not an outage: keep the trace, and keep the schedule running.
             log.error("event=stage-failed stage={} error=\"{}\"", stage.name(), e, e);
-            recordFailure(stage, e);
-            return StageResult.failed(stage.name(), e);
         }
+        return StageResult.failed(stage.name(), e);
     }
 
     private void recordFailure(Stage stage, RuntimeException e) {

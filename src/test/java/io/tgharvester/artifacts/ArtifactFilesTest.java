@@ -23,7 +23,7 @@ class ArtifactFilesTest {
 
     private static ArtifactStream stream(byte[] body, OptionalLong declared) {
         InputStream in = new ByteArrayInputStream(body);
-        return new ArtifactStream(in, declared, in);
+        return new ArtifactStream(in, declared, in, () -> { });
     }
 
     private long filesUnder(Path dir) throws IOException {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kill -9 of a real harvester JVM in the middle of a download, then a restart. */
+/** A real harvester JVM stopped in the middle of a download (kill -9, SIGTERM), then restarted. */
 class KillDuringDownloadTest {
     private static final String ARTIFACTS = "/api/v2/samples/[0-9a-f]{32}/.*";
     private static final byte[] BODY = new byte[2 * 1024 * 1024];
@@ -103,6 +103,45 @@ class KillDuringDownloadTest {
             if (Files.isRegularFile(file)) {
                 assertEquals(BODY.length, Files.size(file), file.toString());
             }
+        }
+    }
+
+    @Test
+    void sigtermDuringADownloadStopsPromptlyLeavesNoPartialFileAndResumesNextStart() throws Exception {
+        stubSamples();
+        wm.stubFor(get(urlPathMatching(ARTIFACTS))
+                .willReturn(aResponse().withBody(BODY).withChunkedDribbleDelay(100, 20_000)));
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+
+        Process daemon = DaemonProcessTest.startHarvester(dataDir, log, wm.baseUrl(), "run");
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (files(".part").isEmpty()) {
+            assertTrue(Instant.now().isBefore(deadline) && daemon.isAlive(), Files.readString(log));
+            Thread.sleep(20);
+        }
+        Instant stopAsked = Instant.now();
+        daemon.destroy(); // SIGTERM
+        assertTrue(daemon.waitFor(15, TimeUnit.SECONDS), "SIGTERM did not stop the daemon");
+
+        assertTrue(java.time.Duration.between(stopAsked, Instant.now()).toSeconds() < 10,
+                "the 20 s download was interrupted, not waited for");
+        assertTrue(Files.readString(log).contains("event=download-stopped"), Files.readString(log));
+        assertEquals(List.of(), files(".part"));
+        try (Database db = Database.open(dataDir)) {
+            assertEquals(List.of(List.of(0L)), new Queries(db).userQuery(
+                    "SELECT COUNT(*) FROM artifacts WHERE status <> 'pending'").rows(), "an interrupted download is"
+                    + " not a failure");
+        }
+
+        wm.resetAll();
+        stubSamples();
+        wm.stubFor(get(urlPathMatching(ARTIFACTS)).willReturn(aResponse().withBody(BODY)));
+        Process restarted = DaemonProcessTest.startHarvester(dataDir, log, wm.baseUrl(), "run", "--once");
+        assertTrue(restarted.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, restarted.exitValue(), Files.readString(log));
+        try (Database db = Database.open(dataDir)) {
+            assertEquals(List.of(List.of(12L)), new Queries(db).userQuery(
+                    "SELECT COUNT(*) FROM artifacts WHERE status = 'done'").rows());
         }
     }
 }

@@ -1,0 +1,55 @@
+package io.tgharvester.sim;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The four downloads of a finished analysis. Their bytes are a pure function of the sample, so every request, and every
+ * simulator with the same seed, gets identical bytes without keeping them in memory.
+ */
+enum Artifact {
+    ANALYSIS("analysis.json", "application/json"),
+    PROCESSES("processes.json", "application/json"),
+    PCAP("network.pcap", "application/vnd.tcpdump.pcap"),
+    VIDEO("video.webm", "video/webm");
+
+    private final String fileName;
+    private final String contentType;
+
+    Artifact(String fileName, String contentType) {
+        this.fileName = fileName;
+        this.contentType = contentType;
+    }
+
+    static Optional<Artifact> named(String fileName) {
+        return Arrays.stream(values()).filter(a -> a.fileName.equals(fileName)).findFirst();
+    }
+
+    String fileName() {
+        return fileName;
+    }
+
+    String contentType() {
+        return contentType;
+    }
+
+    /** The bytes served at {@code now}: only once the sample has succeeded, and not when its analysis lacks this one. */
+    Optional<byte[]> servedAt(SimulatedSample sample, Instant now) {
+        boolean exists = switch (this) {
+            case PCAP -> sample.hasPcap();
+            case VIDEO -> sample.hasVideo();
+            default -> true;
+        };
+        return exists && sample.stateAt(now).equals("succ") ? Optional.of(render(sample)) : Optional.empty();
+    }
+
+    private byte[] render(SimulatedSample sample) {
+        return switch (this) {
+            case ANALYSIS -> Json.indented(AnalysisReport.analysis(sample));
+            case PROCESSES -> Json.indented(Json.object("processes", AnalysisReport.processes(sample)));
+            case PCAP -> PcapWriter.capture(Traffic.of(sample));
+            case VIDEO -> WebmWriter.video(sample.id());
+        };
+    }
+}
