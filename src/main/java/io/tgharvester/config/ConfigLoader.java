@@ -29,7 +29,7 @@ public final class ConfigLoader {
             "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
             "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
-            "harvester.download.retry-max");
+            "harvester.download.retry-max", "harvester.backoff.base", "harvester.backoff.max");
 
     /** Environment names kept for the documented short spellings. */
     private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir");
@@ -135,7 +135,9 @@ public final class ConfigLoader {
                 pageSize(v),
                 artifacts(v),
                 duration(v, "harvester.download.retry-base"),
-                duration(v, "harvester.download.retry-max"));
+                duration(v, "harvester.download.retry-max"),
+                duration(v, "harvester.backoff.base"),
+                duration(v, "harvester.backoff.max"));
     }
 
     private static Optional<ApiKey> apiKey(Map<String, String> v) {

@@ -26,7 +26,9 @@ public record HarvesterConfig(
         int pageSize,
         List<String> artifacts,
         Duration retryBase,
-        Duration retryMax) {
+        Duration retryMax,
+        Duration backoffBase,
+        Duration backoffMax) {
 
     /** How the API key travels: a bearer header, the {@code api_key} query parameter, or header first with fallback. */
     public enum AuthMode { AUTO, HEADER, QUERY }

@@ -55,7 +55,8 @@ public final class Harvester implements AutoCloseable {
             }
             SampleStore samples = new SampleStore(db, config.artifacts());
             return new Harvester(lock, db,
-                    new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random()), clock),
+                    new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
+                            config.backoffBase(), config.backoffMax()), clock),
                     new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
                             config.pageSize()),
                     new StateChecker(client, samples, clock, config.staleAfter()),

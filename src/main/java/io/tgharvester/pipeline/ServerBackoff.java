@@ -12,22 +12,25 @@ import java.util.random.RandomGenerator;
 
 /**
  * Shared by all stages, because they all talk to one server: after a failure no stage calls it again before the
- * server's Retry-After or an exponential, jittered, capped delay has passed. A refused key waits longer, as only an
- * operator can fix it.
+ * server's Retry-After or an exponential, jittered, capped delay has passed.
  */
 public final class ServerBackoff {
-    static final Duration BASE = Duration.ofSeconds(15);
-    static final Duration CAP = Duration.ofMinutes(15);
-    static final Duration AUTH_RETRY = Duration.ofMinutes(5);
-
     private final Clock clock;
     private final RandomGenerator random;
+    private final Duration base;
+    private final Duration cap;
     private int consecutiveFailures;
     private Instant blockedUntil = Instant.MIN;
 
-    public ServerBackoff(Clock clock, RandomGenerator random) {
+    /**
+     * @param base first delay after a failure without Retry-After; doubles per consecutive failure
+     * @param cap  longest delay; a refused key always waits this long, as only an operator can fix it
+     */
+    public ServerBackoff(Clock clock, RandomGenerator random, Duration base, Duration cap) {
         this.clock = clock;
         this.random = random;
+        this.base = base;
+        this.cap = cap;
     }
 
     /** When calls may resume, if that is still ahead. */
@@ -40,7 +43,7 @@ public final class ServerBackoff {
         consecutiveFailures++;
         Duration wait;
         if (failure instanceof AuthenticationFailed) {
-            wait = AUTH_RETRY;
+            wait = cap;
         } else if (failure instanceof RateLimited r) {
             wait = r.retryAfter().orElseGet(this::exponential);
         } else if (failure instanceof ApiUnavailable u) {
@@ -64,10 +67,10 @@ public final class ServerBackoff {
         return consecutiveFailures;
     }
 
-    /** BASE doubled per consecutive failure, capped, with ±20% jitter so many harvesters do not retry in step. */
+    /** base doubled per consecutive failure, capped, with ±20% jitter so many harvesters do not retry in step. */
     private Duration exponential() {
-        long baseMillis = BASE.toMillis() << Math.min(consecutiveFailures - 1, 20);
-        long capped = Math.min(baseMillis, CAP.toMillis());
+        long baseMillis = base.toMillis() << Math.min(consecutiveFailures - 1, 20);
+        long capped = Math.min(baseMillis, cap.toMillis());
         return Duration.ofMillis((long) (capped * (0.8 + 0.4 * random.nextDouble())));
     }
 }

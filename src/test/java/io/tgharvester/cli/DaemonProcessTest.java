@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.tgharvester.ChildHarvester;
 import io.tgharvester.TgJson;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,28 +31,6 @@ class DaemonProcessTest {
     @TempDir
     Path dataDir;
 
-    static Process startHarvester(Path dataDir, Path log, String baseUrl, String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dh2.bindAddress=127.0.0.1",
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("TG_API_KEY", "daemon-test-key");
-        builder.environment().put("TG_BASE_URL", baseUrl);
-        builder.environment().put("TG_DATA_DIR", dataDir.toString());
-        return builder.start();
-    }
-
-    static void awaitLog(Path log, String text, Process process) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!Files.readString(log).contains(text)) {
-            assertTrue(process.isAlive(), "harvester died:\n" + Files.readString(log));
-            assertTrue(Instant.now().isBefore(deadline), "no '" + text + "' in:\n" + Files.readString(log));
-            Thread.sleep(100);
-        }
-    }
-
     @Test
     void sigtermStopsTheDaemonCleanlyAndReleasesTheDataDir() throws Exception {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
@@ -60,9 +38,9 @@ class DaemonProcessTest {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
 
-        Process daemon = startHarvester(dataDir, log, wm.baseUrl(), "run",
+        Process daemon = ChildHarvester.start(dataDir, log, wm.baseUrl(), "daemon-test-key", "run",
                 "--set", "harvester.fetch-interval=300ms", "--set", "harvester.state-interval=300ms");
-        awaitLog(log, "event=fetch", daemon);
+        ChildHarvester.awaitLog(log, "event=fetch", daemon);
         daemon.destroy(); // SIGTERM
 
         assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon did not stop on SIGTERM");

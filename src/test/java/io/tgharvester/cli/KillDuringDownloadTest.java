@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.tgharvester.ChildHarvester;
 import io.tgharvester.TgJson;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
@@ -71,7 +72,7 @@ class KillDuringDownloadTest {
                 .willReturn(aResponse().withBody(BODY).withChunkedDribbleDelay(40, 8000)));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
 
-        Process harvester = DaemonProcessTest.startHarvester(dataDir, log, wm.baseUrl(), "run", "--once");
+        Process harvester = ChildHarvester.start(dataDir, log, wm.baseUrl(), "kill-test-key", "run", "--once");
         Instant deadline = Instant.now().plusSeconds(30);
         while (files(".part").isEmpty()) {
             assertTrue(Instant.now().isBefore(deadline) && harvester.isAlive(),
@@ -87,7 +88,7 @@ class KillDuringDownloadTest {
         wm.resetAll();
         stubSamples();
         wm.stubFor(get(urlPathMatching(ARTIFACTS)).willReturn(aResponse().withBody(BODY)));
-        Process restarted = DaemonProcessTest.startHarvester(dataDir, log, wm.baseUrl(), "run", "--once");
+        Process restarted = ChildHarvester.start(dataDir, log, wm.baseUrl(), "kill-test-key", "run", "--once");
         assertTrue(restarted.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, restarted.exitValue(), Files.readString(log));
 
@@ -113,7 +114,7 @@ class KillDuringDownloadTest {
                 .willReturn(aResponse().withBody(BODY).withChunkedDribbleDelay(100, 20_000)));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
 
-        Process daemon = DaemonProcessTest.startHarvester(dataDir, log, wm.baseUrl(), "run");
+        Process daemon = ChildHarvester.start(dataDir, log, wm.baseUrl(), "kill-test-key", "run");
         Instant deadline = Instant.now().plusSeconds(30);
         while (files(".part").isEmpty()) {
             assertTrue(Instant.now().isBefore(deadline) && daemon.isAlive(), Files.readString(log));
@@ -136,7 +137,7 @@ class KillDuringDownloadTest {
         wm.resetAll();
         stubSamples();
         wm.stubFor(get(urlPathMatching(ARTIFACTS)).willReturn(aResponse().withBody(BODY)));
-        Process restarted = DaemonProcessTest.startHarvester(dataDir, log, wm.baseUrl(), "run", "--once");
+        Process restarted = ChildHarvester.start(dataDir, log, wm.baseUrl(), "kill-test-key", "run", "--once");
         assertTrue(restarted.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, restarted.exitValue(), Files.readString(log));
         try (Database db = Database.open(dataDir)) {

@@ -14,8 +14,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ServerBackoffTest {
+    private static final Duration BASE = Duration.ofSeconds(15);
+    private static final Duration CAP = Duration.ofMinutes(15);
     private final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
-    private final ServerBackoff backoff = new ServerBackoff(clock, new Random(1));
+    private final ServerBackoff backoff = new ServerBackoff(clock, new Random(1), BASE, CAP);
 
     private static ApiUnavailable outage() {
         return new ApiUnavailable("HTTP 503", Optional.empty());
@@ -36,7 +38,7 @@ class ServerBackoffTest {
         long previous = 0;
         for (int failure = 1; failure <= 12; failure++) {
             long millis = backoff.failed(outage()).toMillis();
-            long nominal = Math.min(ServerBackoff.BASE.toMillis() << (failure - 1), ServerBackoff.CAP.toMillis());
+            long nominal = Math.min(BASE.toMillis() << (failure - 1), CAP.toMillis());
             assertTrue(millis >= nominal * 0.8 && millis <= nominal * 1.2, failure + ": " + millis);
             if (failure <= 4) {
                 assertTrue(millis > previous, "grows while below the cap");
@@ -47,7 +49,7 @@ class ServerBackoffTest {
 
     @Test
     void aRefusedKeyWaitsLongAndASuccessClearsEverything() {
-        assertEquals(ServerBackoff.AUTH_RETRY, backoff.failed(new AuthenticationFailed("/api/v2/samples", 401)));
+        assertEquals(CAP, backoff.failed(new AuthenticationFailed("/api/v2/samples", 401)));
         assertEquals(1, backoff.consecutiveFailures());
 
         assertEquals(1, backoff.succeeded());

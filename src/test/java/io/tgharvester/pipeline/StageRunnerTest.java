@@ -56,7 +56,8 @@ class StageRunnerTest {
                     AuthMode.HEADER, Optional.empty(), Duration.ofSeconds(2));
             SampleFetcher fetcher = new SampleFetcher(client, new SampleStore(db, List.of()), clock,
                     Duration.ofMinutes(10), Duration.ofDays(1), 100);
-            StageRunner runner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(2)), clock);
+            StageRunner runner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(2), Duration.ofSeconds(15),
+                    Duration.ofMinutes(15)), clock);
             wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(503)));
 
             List<StageResult.Status> outcomes = new java.util.ArrayList<>();

@@ -1,0 +1,42 @@
+package io.tgharvester;
+
+import io.tgharvester.cli.Main;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts tg-harvester in a JVM of its own, as an operator would, so tests can SIGTERM or SIGKILL it for real. */
+public final class ChildHarvester {
+    private ChildHarvester() {
+    }
+
+    /** Starts {@code tg-harvester args...} with the key, base URL and data dir in its environment, output to log. */
+    public static Process start(Path dataDir, Path log, String baseUrl, String apiKey, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dh2.bindAddress=127.0.0.1", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("TG_API_KEY", apiKey);
+        builder.environment().put("TG_BASE_URL", baseUrl);
+        builder.environment().put("TG_DATA_DIR", dataDir.toString());
+        return builder.start();
+    }
+
+    /** Waits until the log shows {@code text}, failing if the process dies or 30 s pass. */
+    public static void awaitLog(Path log, String text, Process process) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!Files.exists(log) || !Files.readString(log).contains(text)) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no '" + text + "' in:\n" + (Files.exists(log) ? Files.readString(log) : ""));
+            }
+            Thread.sleep(100);
+        }
+    }
+}
