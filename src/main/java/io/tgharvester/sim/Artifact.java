@@ -34,7 +34,7 @@ enum Artifact {
         return contentType;
     }
 
-    /** The bytes served at {@code now}: only once the sample has succeeded, and not when its analysis lacks this one. */
+    /** The bytes served at {@code now}: only once the sample has succeeded, and never when its analysis lacks it. */
     Optional<byte[]> servedAt(SimulatedSample sample, Instant now) {
         boolean exists = switch (this) {
             case PCAP -> sample.hasPcap();

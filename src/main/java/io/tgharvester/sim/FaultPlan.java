@@ -10,6 +10,8 @@ package io.tgharvester.sim;
  * @param slow         the answer comes {@code slowMillis} late
  * @param truncated    an artifact body stops half way (its Content-Length promised more)
  * @param malformed    a JSON answer is cut off mid-document
+ * @param slowMillis   how late a slow answer comes
+ * @param seed         seed of the per-request draws, so the same plan hits the same requests of a repeated run
  */
 public record FaultPlan(double rateLimited, double serverError, double reset, double slow, double truncated,
                         double malformed, long slowMillis, long seed) {

@@ -1,28 +1,43 @@
 package io.tgharvester.sim;
 
-import java.util.HexFormat;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** What the simulated organization really submitted, as of one moment: the answer a harvest is checked against. */
+/**
+ * What the simulated organization really submitted and what the simulator serves, as of one moment: the answer a
+ * harvest is checked against.
+ */
 public final class GroundTruth {
+    private final Instant at;
     private final List<SimulatedSample> samples;
-    private final ArtifactFactory artifacts;
 
-    GroundTruth(List<SimulatedSample> samples, ArtifactFactory artifacts) {
+    GroundTruth(Instant at, List<SimulatedSample> samples) {
+        this.at = at;
         this.samples = List.copyOf(samples);
-        this.artifacts = artifacts;
     }
 
-    /** Every sample submitted so far, oldest first. */
+    /** The moment this snapshot describes. */
+    public Instant at() {
+        return at;
+    }
+
+    /** Every sample submitted at or before {@link #at()}, oldest first. */
     public List<SimulatedSample> samples() {
         return samples;
     }
 
-    /** The sha256 of the bytes served for this artifact once the sample succeeds; empty if it is never served. */
+    public Optional<SimulatedSample> sample(String id) {
+        return samples.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    /**
+     * The sha256 (lowercase hex) of the bytes served for this artifact at {@link #at()}; empty when the simulator
+     * answers 404 then: the sample has not succeeded (yet), or its analysis has no such artifact.
+     */
     public Optional<String> artifactSha256(String sampleId, String name) {
-        return samples.stream().filter(s -> s.id().equals(sampleId)).findFirst()
-                .flatMap(s -> artifacts.bytes(s, name))
-                .map(bytes -> SampleFactory.hash("SHA-256", bytes));
+        return Artifact.named(name)
+                .flatMap(artifact -> sample(sampleId).flatMap(s -> artifact.servedAt(s, at)))
+                .map(bytes -> Hashes.hex("SHA-256", bytes));
     }
 }

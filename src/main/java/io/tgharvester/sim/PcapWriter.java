@@ -1,59 +1,107 @@
 package io.tgharvester.sim;
 
+import io.tgharvester.sim.Traffic.Session;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * A classic libpcap capture (Ethernet) of what the analysis says the sample did: a DNS query per domain and a TCP
- * handshake plus an HTTP GET to its address. Checksums are left zero, as capture tools accept.
+ * A classic libpcap capture (version 2.4, Ethernet) of a sample's network sessions: a DNS query and its answer, and
+ * for HTTP a TCP handshake, the request, the response and its acknowledgement with matching sequence numbers. IPv4
+ * header checksums are right; UDP and TCP checksums are left zero, which capture tools accept.
  */
 final class PcapWriter {
-    static final String SANDBOX_IP = "198.51.100.10";
-    static final String DNS_IP = "192.0.2.53";
+    private static final byte[] SANDBOX_MAC = {0x52, 0x54, 0x00, 0x12, 0x35, 0x56};
+    private static final byte[] GATEWAY_MAC = {0x52, 0x54, 0x00, 0x12, 0x35, 0x02};
     private static final int UDP = 17;
     private static final int TCP = 6;
+    private static final int SYN = 0x02;
+    private static final int ACK = 0x10;
+    private static final int PSH_ACK = 0x18;
 
     private PcapWriter() {
     }
 
-    static byte[] capture(SimulatedSample sample) {
+    static byte[] capture(List<Session> sessions) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65_535)
-                .putInt(1);
-        out.writeBytes(header.array());
-        long seconds = sample.runAt().getEpochSecond();
-        SimulatedAnalysis analysis = sample.analysis();
-        for (int i = 0; i < analysis.domains().size(); i++) {
-            String domain = analysis.domains().get(i);
-            String ip = analysis.ips().get(i);
-            packet(out, seconds + i, ipv4(SANDBOX_IP, DNS_IP, UDP, udp(49_152 + i, 53, dnsQuery(i, domain))));
-            packet(out, seconds + i + 1, ipv4(SANDBOX_IP, ip, TCP, tcp(50_000 + i, 80, 0x02, new byte[0])));
-            packet(out, seconds + i + 1, ipv4(ip, SANDBOX_IP, TCP, tcp(80, 50_000 + i, 0x12, new byte[0])));
-            byte[] get = ("GET /" + sample.id().substring(0, 8) + " HTTP/1.1\r\nHost: " + domain + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            packet(out, seconds + i + 2, ipv4(SANDBOX_IP, ip, TCP, tcp(50_000 + i, 80, 0x18, get)));
+        out.writeBytes(ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65_535)
+                .putInt(1).array());
+        for (Session session : sessions) {
+            if (session.transport().equals("UDP")) {
+                udpExchange(out, session);
+            } else {
+                tcpExchange(out, session);
+            }
         }
         return out.toByteArray();
     }
 
-    private static void packet(ByteArrayOutputStream out, long seconds, byte[] ipPacket) {
+    private static void udpExchange(ByteArrayOutputStream out, Session s) {
+        long micros = s.begin() * 1_000_000;
+        packet(out, micros, true, ipv4(s.src(), s.dst(), UDP, udp(s.srcPort(), s.dstPort(), s.request())));
+        packet(out, micros + 18_000, false, ipv4(s.dst(), s.src(), UDP, udp(s.dstPort(), s.srcPort(), s.response())));
+    }
+
+    private static void tcpExchange(ByteArrayOutputStream out, Session s) {
+        // after the DNS answer of the same second
+        long micros = s.begin() * 1_000_000 + 40_000;
+        long done = s.end() * 1_000_000;
+        int client = 0x10000 * s.srcPort();
+        int server = 0x3000000 + 0x100 * s.srcPort();
+        byte[] none = new byte[0];
+        int afterRequest = client + 1 + s.request().length;
+        packet(out, micros, true, outbound(s, tcp(s.srcPort(), s.dstPort(), client, 0, SYN, none)));
+        packet(out, micros + 30_000, false, inbound(s, tcp(s.dstPort(), s.srcPort(), server, client + 1,
+                SYN | ACK, none)));
+        packet(out, micros + 30_200, true, outbound(s, tcp(s.srcPort(), s.dstPort(), client + 1, server + 1, ACK,
+                none)));
+        packet(out, micros + 30_400, true, outbound(s, tcp(s.srcPort(), s.dstPort(), client + 1, server + 1, PSH_ACK,
+                s.request())));
+        packet(out, done, false, inbound(s, tcp(s.dstPort(), s.srcPort(), server + 1, afterRequest, PSH_ACK,
+                s.response())));
+        packet(out, done + 200, true, outbound(s, tcp(s.srcPort(), s.dstPort(), afterRequest,
+                server + 1 + s.response().length, ACK, none)));
+    }
+
+    private static byte[] outbound(Session s, byte[] segment) {
+        return ipv4(s.src(), s.dst(), TCP, segment);
+    }
+
+    private static byte[] inbound(Session s, byte[] segment) {
+        return ipv4(s.dst(), s.src(), TCP, segment);
+    }
+
+    private static void packet(ByteArrayOutputStream out, long micros, boolean fromSandbox, byte[] ipPacket) {
         byte[] frame = ByteBuffer.allocate(14 + ipPacket.length)
-                .put(new byte[] {0x52, 0x54, 0, 0x12, 0x35, 0x02, 0x52, 0x54, 0, 0x12, 0x35, 0x56, 0x08, 0x00})
-                .put(ipPacket).array();
-        ByteBuffer record = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-        record.putInt((int) seconds).putInt(0).putInt(frame.length).putInt(frame.length);
-        out.writeBytes(record.array());
+                .put(fromSandbox ? GATEWAY_MAC : SANDBOX_MAC).put(fromSandbox ? SANDBOX_MAC : GATEWAY_MAC)
+                .putShort((short) 0x0800).put(ipPacket).array();
+        out.writeBytes(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt((int) (micros / 1_000_000)).putInt((int) (micros % 1_000_000))
+                .putInt(frame.length).putInt(frame.length).array());
         out.writeBytes(frame);
     }
 
     private static byte[] ipv4(String src, String dst, int protocol, byte[] payload) {
-        return ByteBuffer.allocate(20 + payload.length)
+        ByteBuffer packet = ByteBuffer.allocate(20 + payload.length)
                 .put((byte) 0x45).put((byte) 0).putShort((short) (20 + payload.length)).putShort((short) 0)
-                .putShort((short) 0x4000).put((byte) 128).put((byte) protocol).putShort((short) 0)
-                .put(address(src)).put(address(dst)).put(payload).array();
+                .putShort((short) 0x4000).put((byte) 64).put((byte) protocol).putShort((short) 0)
+                .put(Traffic.address(src)).put(Traffic.address(dst)).put(payload);
+        packet.putShort(10, headerChecksum(packet.array()));
+        return packet.array();
+    }
+
+    /** RFC 791: ones' complement of the ones' complement sum of the header's 16-bit words. */
+    private static short headerChecksum(byte[] packet) {
+        int sum = 0;
+        for (int i = 0; i < 20; i += 2) {
+            sum += ((packet[i] & 0xFF) << 8) | (packet[i + 1] & 0xFF);
+        }
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (short) ~sum;
     }
 
     private static byte[] udp(int srcPort, int dstPort, byte[] payload) {
@@ -61,29 +109,9 @@ final class PcapWriter {
                 .putShort((short) (8 + payload.length)).putShort((short) 0).put(payload).array();
     }
 
-    private static byte[] tcp(int srcPort, int dstPort, int flags, byte[] payload) {
+    private static byte[] tcp(int srcPort, int dstPort, int seq, int ack, int flags, byte[] payload) {
         return ByteBuffer.allocate(20 + payload.length).putShort((short) srcPort).putShort((short) dstPort)
-                .putInt(1_000).putInt(flags == 0x02 ? 0 : 1).put((byte) 0x50).put((byte) flags)
+                .putInt(seq).putInt(ack).put((byte) 0x50).put((byte) flags)
                 .putShort((short) 64_240).putShort((short) 0).putShort((short) 0).put(payload).array();
-    }
-
-    private static byte[] dnsQuery(int id, String domain) {
-        ByteArrayOutputStream q = new ByteArrayOutputStream();
-        q.writeBytes(new byte[] {0, (byte) id, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
-        for (String label : domain.split("\\.")) {
-            q.write(label.length());
-            q.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
-        }
-        q.writeBytes(new byte[] {0, 0, 1, 0, 1});
-        return q.toByteArray();
-    }
-
-    private static byte[] address(String dotted) {
-        String[] parts = dotted.split("\\.");
-        byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            bytes[i] = (byte) Integer.parseInt(parts[i]);
-        }
-        return bytes;
     }
 }

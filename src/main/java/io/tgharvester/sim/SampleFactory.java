@@ -2,9 +2,8 @@ package io.tgharvester.sim;
 
 import io.tgharvester.sim.SimulatedAnalysis.DroppedFile;
 import io.tgharvester.sim.SimulatedAnalysis.Ioc;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +49,8 @@ final class SampleFactory {
 
     SimulatedSample make(int n, Instant submittedAt) {
         SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + n);
-        String id = HexFormat.of().formatHex(longs(rnd.nextLong(), rnd.nextLong()));
+        String id = HexFormat.of().formatHex(ByteBuffer.allocate(16).putLong(rnd.nextLong()).putLong(rnd.nextLong())
+                .array());
         Instant prep = submittedAt.plus(step(rnd));
         Instant run = prep.plus(step(rnd));
         Instant proc = run.plus(step(rnd));
@@ -59,8 +59,8 @@ final class SampleFactory {
         String filename = FILE_STEMS.get(rnd.nextInt(FILE_STEMS.size())).formatted(n);
         String vm = VMS.get(rnd.nextInt(VMS.size()));
         byte[] content = ("simulated sample " + id).getBytes(StandardCharsets.UTF_8);
-        return new SimulatedSample(id, 100_000L + n, login(rnd), filename, hash("MD5", content),
-                hash("SHA-1", content), hash("SHA-256", content), pick(rnd, TAGS, 0, 2), vm,
+        return new SimulatedSample(id, 100_000L + n, login(rnd), filename, Hashes.hex("MD5", content),
+                Hashes.hex("SHA-1", content), Hashes.hex("SHA-256", content), pick(rnd, TAGS, 0, 2), vm,
                 vm.equals("win7-x64") ? "6.1.7601" : vm.equals("win11") ? "10.0.22621" : "10.0.19045",
                 submittedAt, prep, run, proc, done, failed ? "fail" : "succ",
                 rnd.nextDouble() >= config.noVideoRate(), rnd.nextDouble() >= config.noPcapRate(),
@@ -78,7 +78,7 @@ final class SampleFactory {
 
     private Duration step(SplittableRandom rnd) {
         long mean = config.stateStep().toMillis();
-        long millis = mean / 2 + (mean == 0 ? 0 : rnd.nextLong(mean + 1));
+        long millis = mean / 2 + rnd.nextLong(mean + 1);
         return Duration.ofSeconds(Math.max(1, Math.round(millis / 1000.0)));
     }
 
@@ -89,18 +89,28 @@ final class SampleFactory {
         List<DroppedFile> dropped = new ArrayList<>();
         for (String path : pick(rnd, DROPPED_PATHS, 0, 2)) {
             byte[] content = ("dropped " + path).getBytes(StandardCharsets.UTF_8);
-            dropped.add(new DroppedFile(path, hash("SHA-256", content), hash("MD5", content),
-                    hash("SHA-1", content), 4096L + path.length() * 37L,
+            dropped.add(new DroppedFile(path, Hashes.hex("SHA-256", content), Hashes.hex("MD5", content),
+                    Hashes.hex("SHA-1", content), 4096L + path.length() * 37L,
                     path.endsWith(".exe") || path.endsWith(".dll") ? "PE32 executable (GUI) Intel 80386" : "data"));
         }
         int threat = Math.min(100, iocs.stream().mapToInt(Ioc::severity).max().orElse(0) + rnd.nextInt(10));
-        String image = filename.endsWith(".exe") || filename.endsWith(".scr") ? filename
-                : filename.endsWith(".js") ? "wscript.exe" : "WINWORD.EXE";
-        List<String> processes = new ArrayList<>(List.of("explorer.exe", image));
+        List<String> processes = new ArrayList<>(List.of("explorer.exe", targetProcess(filename)));
         if (iocs.stream().anyMatch(i -> i.category().equals("execution"))) {
             processes.add("powershell.exe");
         }
         return new SimulatedAnalysis(threat, domains, ips, iocs, dropped, processes);
+    }
+
+    /** The process that opens the submitted file: the file itself when it is a program. */
+    private static String targetProcess(String filename) {
+        return switch (filename.substring(filename.lastIndexOf('.') + 1)) {
+            case "exe", "scr" -> filename;
+            case "js" -> "wscript.exe";
+            case "msi" -> "msiexec.exe";
+            case "xlsm" -> "EXCEL.EXE";
+            case "zip" -> "7zFM.exe";
+            default -> "WINWORD.EXE";
+        };
     }
 
     /** Each domain always resolves to the same documentation-range address, so samples share addresses too. */
@@ -118,22 +128,5 @@ final class SampleFactory {
             chosen.add(rnd.nextInt(pool.size()));
         }
         return chosen.stream().sorted().map(pool::get).toList();
-    }
-
-    private static byte[] longs(long a, long b) {
-        byte[] out = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            out[i] = (byte) (a >>> (56 - 8 * i));
-            out[8 + i] = (byte) (b >>> (56 - 8 * i));
-        }
-        return out;
-    }
-
-    static String hash(String algorithm, byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
-        }
     }
 }

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One sample of the simulated organization with its whole future: when it enters each state, how it ends, and what
- * its analysis found. {@code login} is null for samples submitted without one.
+ * One sample of the simulated organization with its whole future: when it enters each state (whole seconds), how it
+ * ends, which artifacts it will have and what its analysis finds. {@code login} is null for samples submitted
+ * without one, as Threat Grid reports them. The list API's {@code started_at} is {@code prepAt}, when the sample
+ * leaves {@code wait}.
  */
 public record SimulatedSample(
         String id,
@@ -32,6 +34,7 @@ public record SimulatedSample(
         tags = List.copyOf(tags);
     }
 
+    /** wait, prep, run, proc, then {@link #finalState()} from {@link #completedAt()} on. */
     public String stateAt(Instant now) {
         if (now.isBefore(prepAt)) {
             return "wait";
@@ -52,16 +55,6 @@ public record SimulatedSample(
             case "prep", "run", "proc" -> "analyzing_sample";
             case "succ" -> "job_done";
             default -> "job_failed";
-        };
-    }
-
-    /** Whether Threat Grid serves this artifact once the sample has succeeded. */
-    public boolean serves(String artifact) {
-        return switch (artifact) {
-            case "analysis.json", "processes.json" -> true;
-            case "network.pcap" -> hasPcap;
-            case "video.webm" -> hasVideo;
-            default -> false;
         };
     }
 }

@@ -2,18 +2,19 @@ package io.tgharvester.sim;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How the simulated organization behaves. Everything the simulator serves derives from {@code seed}, so two
  * simulators with the same config and clock serve the same samples and bytes.
  *
  * @param apiKey          the only key the simulator accepts
- * @param users           submitting logins (some submit more often than others)
+ * @param users           submitting logins (some submit more often than others); no nulls, see nullLoginRate
  * @param nullLoginRate   share of samples whose {@code login} is JSON null
  * @param submitEvery     mean gap between two submissions across the organization
  * @param historySamples  samples already submitted before the simulator started
  * @param historySpan     how far back those reach
- * @param maxSamples      no submissions after this many in total (0: unlimited)
+ * @param maxSamples      no submissions after this many in total, history included (0: unlimited)
  * @param stateStep       mean time spent in each of wait, prep, run and proc
  * @param failRate        share of samples ending in {@code fail}
  * @param noVideoRate     share of succeeded samples without video.webm (404)
@@ -34,27 +35,42 @@ public record SimulatorConfig(
         double noPcapRate,
         long seed) {
 
+    private static final List<String> TEAM = List.of("alice.soc", "bob.ir", "carol.hunt", "dave.noc", "erin.mail");
+
     public SimulatorConfig {
-        users = List.copyOf(users);
-        if (users.isEmpty()) {
-            throw new IllegalArgumentException("the simulator needs at least one user");
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new IllegalArgumentException("the simulator needs an API key to accept");
         }
-        if (submitEvery.isNegative() || submitEvery.isZero() || stateStep.isNegative()) {
-            throw new IllegalArgumentException("submitEvery must be positive and stateStep not negative");
+        if (users.isEmpty() || users.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("the simulator needs at least one user and no null user; "
+                    + "samples without a login come from nullLoginRate");
+        }
+        users = List.copyOf(users);
+        if (submitEvery.isNegative() || submitEvery.isZero() || stateStep.isNegative() || historySpan.isNegative()) {
+            throw new IllegalArgumentException("submitEvery must be positive, stateStep and historySpan not negative");
+        }
+        if (historySamples < 0 || maxSamples < 0) {
+            throw new IllegalArgumentException("historySamples and maxSamples must not be negative");
+        }
+        for (double rate : new double[] {nullLoginRate, failRate, noVideoRate, noPcapRate}) {
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException("rates are shares from 0 to 1, not " + rate);
+            }
         }
     }
 
-    private static final List<String> TEAM = List.of("alice.soc", "bob.ir", "carol.hunt", "dave.noc", "erin.mail");
-
-    /** A calm organization: a sample every 20 s, analyses of about 40 s. */
+    /** A calm organization: a sample every 20 s, analyses of about 40 s, some without video or capture. */
     public static SimulatorConfig defaults(String apiKey) {
         return new SimulatorConfig(apiKey, TEAM, 0.05, Duration.ofSeconds(20), 10, Duration.ofHours(1), 0,
                 Duration.ofSeconds(10), 0.1, 0.1, 0.05, 42);
     }
 
-    /** Seconds-scale, for the demo: a sample every ~2 s, analyses of ~10 s, every artifact present. */
+    /**
+     * Seconds-scale, for the demo: a sample every ~2 s, analyses of ~10 s. Submissions go on until the demo stops
+     * them, and every succeeded sample has all four artifacts, so the demo can end complete.
+     */
     public static SimulatorConfig demo(String apiKey) {
-        return new SimulatorConfig(apiKey, TEAM, 0.05, Duration.ofMillis(1500), 12, Duration.ofMinutes(20), 0,
+        return new SimulatorConfig(apiKey, TEAM, 0.05, Duration.ofSeconds(2), 12, Duration.ofMinutes(20), 0,
                 Duration.ofMillis(2500), 0.12, 0, 0, 2026);
     }
 

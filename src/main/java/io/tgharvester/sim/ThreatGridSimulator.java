@@ -7,42 +7,47 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A Threat Grid API v2 imitation on loopback, for the demo and end-to-end tests: an organization whose users submit
- * samples over time, analyses that move through wait, prep, run and proc to succ or fail, and their artifacts.
+ * A Threat Grid API v2 imitation on loopback, for the demo, the simulate command and end-to-end tests: an
+ * organization whose users submit samples over time, analyses that move through wait, prep, run and proc to succ or
+ * fail, and their artifacts. Everything it serves derives from the config's seed and the clock.
  */
 public final class ThreatGridSimulator implements AutoCloseable {
+    private final Clock clock;
     private final SimulatedOrg org;
-    private final ArtifactFactory artifacts = new ArtifactFactory();
+    private final FaultDraws faults = new FaultDraws();
     private final ApiHandler handler;
     private final List<RecordedRequest> requests = new ArrayList<>();
     private HttpServer server;
     private ExecutorService workers;
 
     public ThreatGridSimulator(SimulatorConfig config, Clock clock) {
-        this.org = new SimulatedOrg(config, clock);
-        this.handler = new ApiHandler(config, clock, org, artifacts);
+        this.clock = clock;
+        this.org = new SimulatedOrg(config, clock.instant());
+        this.handler = new ApiHandler(config.apiKey(), clock, org, faults);
     }
 
     /** Listens on 127.0.0.1 only; port 0 picks a free one. */
-    public void start(int port) {
+    public synchronized void start(int port) {
+        if (server != null) {
+            throw new IllegalStateException("the simulator is already listening on " + baseUrl());
+        }
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
         }
         server.createContext("/", exchange -> {
-            synchronized (requests) {
-                requests.add(new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders()));
-            }
+            record(RecordedRequest.of(exchange));
             handler.handle(exchange);
         });
+        // several workers, so a slow answer (a fault) does not hold up the others
         workers = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "tg-simulator");
             t.setDaemon(true);
@@ -52,7 +57,10 @@ public final class ThreatGridSimulator implements AutoCloseable {
         server.start();
     }
 
-    public int port() {
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("the simulator has not been started");
+        }
         return server.getAddress().getPort();
     }
 
@@ -62,26 +70,35 @@ public final class ThreatGridSimulator implements AutoCloseable {
 
     /** Switches fault injection on (or off with {@link FaultPlan#NONE}) for the requests that follow. */
     public void faults(FaultPlan plan) {
-        handler.faults(plan);
+        faults.use(plan);
     }
 
     /** No sample is submitted after this moment; the demo uses it to let every analysis finish. */
     public void stopSubmissions() {
-        org.stopSubmissions();
+        org.stopSubmissions(clock.instant());
     }
 
+    /** What has been submitted and what is served, as of {@code clock.instant()}. */
     public GroundTruth groundTruth() {
-        return new GroundTruth(org.samples(), artifacts);
+        Instant now = clock.instant();
+        return new GroundTruth(now, org.samplesAt(now));
     }
 
+    /** Every request received so far, in arrival order. */
     public List<RecordedRequest> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
+    private void record(RecordedRequest request) {
+        synchronized (requests) {
+            requests.add(request);
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (server != null) {
             server.stop(0);
             workers.shutdownNow();

@@ -1,22 +1,22 @@
 package io.tgharvester.sim;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.tgharvester.sim.Fixtures.KEY;
+import static io.tgharvester.sim.Fixtures.START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.squareup.moshi.Moshi;
 import io.tgharvester.TestClock;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,18 +24,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The list, state and error behaviour of the simulated Threat Grid API v2, over real HTTP. */
 class ThreatGridSimulatorTest {
-    private static final String KEY = "sim-test-key";
-    private static final Instant START = Instant.parse("2026-11-20T12:00:00Z");
+    private static final String WIRE_TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
     private final TestClock clock = new TestClock(START);
-    private final HttpClient http = HttpClient.newHttpClient();
     private ThreatGridSimulator simulator;
+    private SimulatorCalls calls;
 
     @BeforeEach
     void start() {
-        simulator = new ThreatGridSimulator(SimulatorConfig.defaults(KEY).withMaxSamples(30), clock);
+        simulator = new ThreatGridSimulator(Fixtures.mixed(), clock);
         simulator.start(0);
+        calls = new SimulatorCalls(simulator, KEY);
     }
 
     @AfterEach
@@ -43,145 +44,258 @@ class ThreatGridSimulatorTest {
         simulator.close();
     }
 
-    private HttpResponse<byte[]> get(String pathAndQuery, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + pathAndQuery));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private Map<?, ?> json(HttpResponse<byte[]> response) throws IOException {
-        return (Map<?, ?>) new Moshi.Builder().build().adapter(Object.class)
-                .fromJson(new String(response.body(), StandardCharsets.UTF_8));
-    }
-
-    private List<?> items(String query) throws Exception {
-        HttpResponse<byte[]> response = get("/api/v2/samples?org_only=True&api_key=" + KEY + query, null);
-        assertEquals(200, response.statusCode());
-        return (List<?>) ((Map<?, ?>) json(response).get("data")).get("items");
-    }
-
     @Test
     void refusesAMissingOrWrongKeyWithThreatGridsErrorJson() throws Exception {
-        HttpResponse<byte[]> none = get("/api/v2/samples?org_only=True", null);
-        HttpResponse<byte[]> wrong = get("/api/v2/samples?org_only=True&api_key=nope", null);
+        List<HttpResponse<byte[]>> refused = List.of(
+                calls.raw("/api/v2/samples?org_only=True"),
+                calls.raw("/api/v2/samples?org_only=True&api_key=nope"),
+                calls.raw("/api/v2/samples?org_only=True", "Authorization", "bearer nope"),
+                calls.raw("/api/v2/samples?org_only=True", "Authorization", KEY));
 
-        assertEquals(401, none.statusCode());
-        assertEquals(401, wrong.statusCode());
-        Map<?, ?> error = (Map<?, ?>) json(wrong).get("error");
-        assertEquals(401.0, error.get("code"));
-        assertTrue(error.get("errors") instanceof List<?>);
+        for (HttpResponse<byte[]> response : refused) {
+            assertEquals(401, response.statusCode());
+            assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+            Map<?, ?> body = SimulatorCalls.json(response.body());
+            assertEquals(2.0, body.get("api_version"));
+            assertTrue(body.get("id") instanceof Double);
+            Map<?, ?> error = (Map<?, ?>) body.get("error");
+            assertEquals(401.0, error.get("code"));
+            assertTrue(error.get("message") instanceof String);
+            assertEquals(401.0, ((Map<?, ?>) ((List<?>) error.get("errors")).get(0)).get("code"));
+        }
     }
 
     @Test
-    void acceptsTheKeyAsBearerHeaderOrQueryParameter() throws Exception {
-        assertEquals(200, get("/api/v2/samples?org_only=True", "Bearer " + KEY).statusCode());
-        assertEquals(200, get("/api/v2/samples?org_only=True&api_key=" + KEY, null).statusCode());
+    void acceptsTheKeyAsQueryParameterOrBearerHeaderWhateverTheSchemesCase() throws Exception {
+        assertEquals(200, calls.raw("/api/v2/samples?org_only=True&api_key=" + KEY).statusCode());
+        for (String scheme : List.of("bearer", "Bearer", "BEARER")) {
+            assertEquals(200, calls.raw("/api/v2/samples?org_only=True", "Authorization", scheme + " " + KEY)
+                    .statusCode(), scheme);
+        }
     }
 
     @Test
-    void aListCallWithoutOrgOnlyTrueIsRefused() throws Exception {
-        assertEquals(400, get("/api/v2/samples?api_key=" + KEY, null).statusCode());
-        assertEquals(400, get("/api/v2/samples?org_only=False&api_key=" + KEY, null).statusCode());
+    void refusesAListCallWithoutOrgOnlyTrue() throws Exception {
+        for (String query : List.of("", "?org_only=False", "?org_only=1", "?org_only=TRUE", "?org_only=")) {
+            HttpResponse<byte[]> response = calls.get("/api/v2/samples" + query);
+            assertEquals(400, response.statusCode(), query);
+            Map<?, ?> error = (Map<?, ?>) SimulatorCalls.json(response.body()).get("error");
+            assertTrue(((String) error.get("message")).contains("org_only"), query);
+        }
+        assertEquals(200, calls.get("/api/v2/samples?org_only=true").statusCode());
     }
 
     @Test
-    void listsPagesOldestFirstFromAfterWithEveryField() throws Exception {
+    void wrapsEveryJsonAnswerInAnEnvelopeNumberedPerRequest() throws Exception {
+        HttpResponse<byte[]> first = calls.get("/api/v2/samples?org_only=True");
+        HttpResponse<byte[]> second = calls.get("/api/v2/samples/state?ids=%5B%5D");
+
+        assertEquals("application/json", first.headers().firstValue("Content-Type").orElseThrow());
+        Map<?, ?> one = SimulatorCalls.json(first.body());
+        Map<?, ?> two = SimulatorCalls.json(second.body());
+        assertEquals(Set.of("api_version", "id", "data"), one.keySet());
+        assertEquals(2.0, one.get("api_version"));
+        assertTrue((Double) two.get("id") > (Double) one.get("id"));
+        assertEquals(List.of(), two.get("data"));
+    }
+
+    @Test
+    void listsNewestFirstByDefaultAndOldestFirstWhenAskedWithPagingFields() throws Exception {
+        clock.advance(Duration.ofMinutes(5));
+        List<String> oldestFirst = ids(simulator.groundTruth().samples());
+
+        Map<?, ?> page = (Map<?, ?>) calls.data("/api/v2/samples?org_only=True&limit=3&offset=2");
+        List<Map<?, ?>> ascending = calls.items("&sort_by=submitted_at&sort_order=asc&limit=3");
+
+        assertEquals(2.0, page.get("index"));
+        assertEquals(3.0, page.get("items_per_page"));
+        assertEquals(3.0, page.get("current_item_count"));
+        List<String> newestFirst = new ArrayList<>(oldestFirst);
+        Collections.reverse(newestFirst);
+        assertEquals(newestFirst.subList(2, 5), itemIds((List<?>) page.get("items")));
+        assertEquals(oldestFirst.subList(0, 3), itemIds(ascending));
+    }
+
+    @Test
+    void pagesWithLimitAndOffsetUntilAShortPage() throws Exception {
+        clock.advance(Duration.ofMinutes(5));
+        List<String> expected = ids(simulator.groundTruth().samples());
+
+        List<String> paged = new ArrayList<>();
+        List<Map<?, ?>> page;
+        do {
+            page = calls.items("&sort_by=submitted_at&sort_order=asc&limit=7&offset=" + paged.size());
+            paged.addAll(itemIds(page));
+        } while (page.size() == 7);
+
+        assertEquals(expected, paged);
+        assertTrue(expected.size() > 20, "history plus five minutes of submissions: " + expected.size());
+    }
+
+    @Test
+    void filtersOnSubmissionTimeWithAfterInclusiveAndBeforeExclusive() throws Exception {
         clock.advance(Duration.ofMinutes(5));
         List<SimulatedSample> truth = simulator.groundTruth().samples();
-        assertTrue(truth.size() > 10, "history plus five minutes of submissions: " + truth.size());
+        Instant cut = truth.get(truth.size() - 4).submittedAt();
 
-        List<?> first = items("&sort_by=submitted_at&sort_order=asc&limit=4&offset=0");
-        List<?> second = items("&sort_by=submitted_at&sort_order=asc&limit=4&offset=4");
-        List<?> after = items("&sort_order=asc&after=" + truth.get(truth.size() - 2).submittedAt());
+        List<Map<?, ?>> after = calls.items("&sort_order=asc&after=" + cut);
+        List<Map<?, ?>> afterWithOffset = calls.items("&sort_order=asc&after="
+                + URLEncoder.encode(cut.atOffset(ZoneOffset.ofHours(2)).toString(), StandardCharsets.UTF_8));
+        List<Map<?, ?>> afterWithMillis = calls.items("&sort_order=asc&after=" + cut.plusMillis(1).toString());
+        List<Map<?, ?>> before = calls.items("&sort_order=asc&limit=1000&before=" + cut);
 
-        assertEquals(truth.subList(0, 8).stream().map(SimulatedSample::id).toList(),
-                java.util.stream.Stream.concat(first.stream(), second.stream())
-                        .map(i -> ((Map<?, ?>) i).get("id")).toList());
-        assertEquals(2, after.size());
-        Map<?, ?> item = (Map<?, ?>) first.get(0);
-        assertTrue(item.keySet().containsAll(Set.of("id", "filename", "state", "status", "submitted_at", "login",
-                "organization_id", "submission_id", "md5", "sha1", "sha256", "tags", "vm", "os", "private",
-                "playbook")), item.keySet().toString());
-        assertTrue(((String) item.get("submitted_at")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
-        assertEquals(((Map<?, ?>) items("&limit=1").get(0)).get("id"), truth.get(truth.size() - 1).id(),
-                "newest first without sort_order=asc, as Threat Grid does");
+        assertEquals(ids(truth.subList(truth.size() - 4, truth.size())), itemIds(after));
+        assertEquals(itemIds(after), itemIds(afterWithOffset));
+        assertEquals(3, afterWithMillis.size());
+        assertEquals(ids(truth.subList(0, truth.size() - 4)), itemIds(before));
     }
 
     @Test
-    void statesMoveToAFinalStateAsTimePassesAndBulkStateAnswersKnownIdsOnly() throws Exception {
+    void refusesUnreadableListParametersAndCapsTheLimit() throws Exception {
+        for (String bad : List.of("&after=yesterday", "&before=2026-13-01T00:00:00Z", "&limit=0", "&limit=ten",
+                "&offset=-1")) {
+            assertEquals(400, calls.get("/api/v2/samples?org_only=True" + bad).statusCode(), bad);
+        }
+        Map<?, ?> page = (Map<?, ?>) calls.data("/api/v2/samples?org_only=True&limit=5000");
+        assertEquals(1000.0, page.get("items_per_page"));
+    }
+
+    @Test
+    void describesEachSampleWithThreatGridsListFields() throws Exception {
+        clock.advance(Duration.ofMinutes(5));
+        Instant now = clock.instant();
+        List<Map<?, ?>> items = calls.items("&limit=1000");
+        Map<String, SimulatedSample> truth = new HashMap<>();
+        simulator.groundTruth().samples().forEach(s -> truth.put(s.id(), s));
+
+        assertEquals(truth.size(), items.size());
+        for (Map<?, ?> item : items) {
+            SimulatedSample sample = truth.get((String) item.get("id"));
+            String state = sample.stateAt(now);
+            assertTrue(item.keySet().containsAll(Set.of("id", "filename", "state", "status", "submitted_at", "login",
+                    "organization_id", "submission_id", "md5", "sha1", "sha256", "tags", "vm", "os", "private",
+                    "playbook")), item.keySet().toString());
+            assertTrue(((String) item.get("id")).matches("[0-9a-f]{32}"));
+            assertEquals(state, item.get("state"));
+            assertEquals(sample.statusAt(now), item.get("status"));
+            assertTrue(((String) item.get("submitted_at")).matches(WIRE_TIME));
+            assertEquals(sample.submittedAt().toString(), item.get("submitted_at"));
+            assertEquals(!state.equals("wait"), item.containsKey("started_at"), state);
+            assertEquals(state.matches("succ|fail"), item.containsKey("completed_at"), state);
+            if (item.containsKey("completed_at")) {
+                assertEquals(sample.completedAt().toString(), item.get("completed_at"));
+            }
+            assertEquals(sample.login(), item.get("login"));
+            assertEquals(4242.0, item.get("organization_id"));
+            assertEquals((double) sample.submissionId(), item.get("submission_id"));
+            assertEquals(sample.sha256(), item.get("sha256"));
+            assertTrue(((String) item.get("md5")).matches("[0-9a-f]{32}"));
+            assertTrue(((String) item.get("sha1")).matches("[0-9a-f]{40}"));
+            assertTrue(item.get("tags") instanceof List<?>);
+            assertTrue(item.get("private") instanceof Boolean);
+        }
+        assertTrue(items.stream().anyMatch(i -> i.get("login") == null), "some samples come without a login");
+        assertTrue(items.stream().map(i -> i.get("state")).distinct().count() > 2, "a mix of states");
+    }
+
+    @Test
+    void bulkStateAnswersKnownIdsOnlyInTheOrderAsked() throws Exception {
         clock.advance(Duration.ofMinutes(1));
-        SimulatedSample sample = simulator.groundTruth().samples().get(simulator.groundTruth().samples().size() - 1);
-        String ids = URLEncoder.encode("[\"" + sample.id() + "\",\"" + "f".repeat(32) + "\"]", StandardCharsets.UTF_8);
+        List<SimulatedSample> truth = simulator.groundTruth().samples();
+        SimulatedSample newest = truth.get(truth.size() - 1);
+        SimulatedSample oldest = truth.get(0);
+        String unknown = "f".repeat(32);
 
-        List<?> before = (List<?>) json(get("/api/v2/samples/state?ids=" + ids + "&api_key=" + KEY, null)).get("data");
-        clock.set(sample.completedAt());
-        List<?> after = (List<?>) json(get("/api/v2/samples/state?ids=" + ids + "&api_key=" + KEY, null)).get("data");
+        List<?> states = calls.states("[\"" + newest.id() + "\",\"" + unknown + "\",\"" + oldest.id() + "\",\""
+                + newest.id() + "\"]");
 
-        assertEquals(1, before.size());
-        assertEquals(sample.stateAt(START.plus(Duration.ofMinutes(1))), ((Map<?, ?>) before.get(0)).get("state"));
-        assertEquals(Map.of("sample", sample.id(), "state", sample.finalState(),
-                "status", sample.finalState().equals("succ") ? "job_done" : "job_failed"), after.get(0));
-        assertEquals(400, get("/api/v2/samples/state?ids=notjson&api_key=" + KEY, null).statusCode());
+        Instant now = clock.instant();
+        assertEquals(List.of(
+                Map.of("sample", newest.id(), "state", newest.stateAt(now), "status", newest.statusAt(now)),
+                Map.of("sample", oldest.id(), "state", oldest.stateAt(now), "status", oldest.statusAt(now))), states);
     }
 
     @Test
-    void servesStableArtifactsOnlyForSucceededSamplesMatchingTheGroundTruth() throws Exception {
-        clock.advance(Duration.ofHours(1));
-        GroundTruth truth = simulator.groundTruth();
-        SimulatedSample succeeded = truth.samples().stream().filter(s -> s.finalState().equals("succ"))
-                .filter(s -> s.hasPcap() && s.hasVideo()).findFirst().orElseThrow();
-        String base = "/api/v2/samples/" + succeeded.id() + "/";
-
-        for (String name : ArtifactFactory.NAMES) {
-            byte[] once = get(base + name + "?api_key=" + KEY, null).body();
-            byte[] twice = get(base + name, "bearer " + KEY).body();
-            assertArrayEquals(once, twice, name);
-            assertEquals(truth.artifactSha256(succeeded.id(), name).orElseThrow(),
-                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(once)), name);
-        }
-        byte[] pcap = get(base + "network.pcap?api_key=" + KEY, null).body();
-        assertArrayEquals(new byte[] {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1}, slice(pcap, 0, 4));
-        byte[] webm = get(base + "video.webm?api_key=" + KEY, null).body();
-        assertArrayEquals(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3}, slice(webm, 0, 4));
-        assertTrue(new String(webm, StandardCharsets.US_ASCII).contains("webm"));
-        Map<?, ?> analysis = json(get(base + "analysis.json?api_key=" + KEY, null));
-        assertTrue(analysis.keySet().containsAll(Set.of("metadata", "status", "threat", "iocs", "network", "domains",
-                "artifacts", "processes", "warnings", "version")), analysis.keySet().toString());
-        assertEquals(succeeded.analysis().domains(), List.copyOf(((Map<?, ?>) analysis.get("domains")).keySet()));
-
-        SimulatedSample failed = truth.samples().stream().filter(s -> s.finalState().equals("fail")).findFirst()
-                .orElseThrow();
-        assertEquals(404, get("/api/v2/samples/" + failed.id() + "/analysis.json?api_key=" + KEY, null)
-                .statusCode());
-    }
-
-    @Test
-    void theSameSeedMakesTheSameOrganization() {
-        clock.advance(Duration.ofMinutes(10));
-        try (ThreatGridSimulator twin = new ThreatGridSimulator(SimulatorConfig.defaults(KEY).withMaxSamples(30),
-                new TestClock(START))) {
-            assertEquals(simulator.groundTruth().samples().subList(0, 10),
-                    twin.groundTruth().samples().subList(0, 10));
+    void refusesABulkStateCallWithoutAJsonListOfIds() throws Exception {
+        for (String ids : List.of("", "?ids=notjson", "?ids=%5B1%2C2%5D", "?ids=%7B%7D", "?ids=%5Bnull%5D")) {
+            HttpResponse<byte[]> response = calls.get("/api/v2/samples/state" + ids);
+            assertEquals(400, response.statusCode(), ids);
+            assertTrue(SimulatorCalls.json(response.body()).containsKey("error"));
         }
     }
 
     @Test
-    void stopsSubmittingWhenAskedOrAtTheMaximum() {
-        simulator.stopSubmissions();
-        int atStop = simulator.groundTruth().samples().size();
-        clock.advance(Duration.ofHours(2));
-        assertEquals(atStop, simulator.groundTruth().samples().size());
+    void singleStateFollowsTheSampleToItsEnd() throws Exception {
+        clock.advance(Duration.ofMinutes(1));
+        List<SimulatedSample> truth = simulator.groundTruth().samples();
+        SimulatedSample sample = truth.get(truth.size() - 1);
+        String path = "/api/v2/samples/" + sample.id() + "/state";
 
-        try (ThreatGridSimulator capped = new ThreatGridSimulator(SimulatorConfig.defaults(KEY).withMaxSamples(15),
-                clock)) {
-            clock.advance(Duration.ofHours(2));
-            assertEquals(15, capped.groundTruth().samples().size());
+        List<Object> seen = new ArrayList<>();
+        for (Instant at : List.of(sample.submittedAt(), sample.prepAt(), sample.runAt(), sample.procAt(),
+                sample.completedAt())) {
+            clock.set(at);
+            seen.add(((Map<?, ?>) calls.data(path)).get("state"));
+        }
+
+        assertEquals(List.of("wait", "prep", "run", "proc", sample.finalState()), seen);
+    }
+
+    @Test
+    void answersUnknownSamplesAndPathsWith404ErrorJson() throws Exception {
+        SimulatedSample any = simulator.groundTruth().samples().get(0);
+        for (String path : List.of("/api/v2/samples/" + "0".repeat(32) + "/state", "/api/v2/nothing", "/",
+                "/api/v2/samples/" + any.id() + "/report.html", "/api/v2/samples/" + any.id().toUpperCase()
+                        + "/state")) {
+            HttpResponse<byte[]> response = calls.get(path);
+            assertEquals(404, response.statusCode(), path);
+            assertEquals(404.0, ((Map<?, ?>) SimulatorCalls.json(response.body()).get("error")).get("code"));
         }
     }
 
-    private static byte[] slice(byte[] bytes, int from, int to) {
-        return java.util.Arrays.copyOfRange(bytes, from, to);
+    @Test
+    void samplesExistOnlyOnceTheClockReachesTheirSubmission() throws Exception {
+        SimulatedSample coming = coming();
+        String state = "/api/v2/samples/" + coming.id() + "/state";
+        assertEquals(10, simulator.groundTruth().samples().size(), "only the history before the start");
+
+        clock.set(coming.submittedAt().minusSeconds(1));
+        assertEquals(404, calls.get(state).statusCode());
+        assertFalse(itemIds(calls.items("&limit=1000")).contains(coming.id()));
+
+        clock.set(coming.submittedAt());
+        assertEquals("wait", ((Map<?, ?>) calls.data(state)).get("state"));
+        assertTrue(itemIds(calls.items("&limit=1000")).contains(coming.id()));
+    }
+
+    @Test
+    void recordsEveryRequestWithItsQueryExactlyAsSent() throws Exception {
+        calls.raw("/api/v2/samples?org_only=True&after=2026-11-20T06%3A00%3A00Z", "Authorization", "bearer " + KEY);
+        calls.raw("/api/v2/samples/state");
+
+        List<RecordedRequest> requests = simulator.requests();
+        assertEquals(2, requests.size());
+        assertEquals("GET", requests.get(0).method());
+        assertEquals("/api/v2/samples", requests.get(0).path());
+        assertEquals("org_only=True&after=2026-11-20T06%3A00%3A00Z", requests.get(0).rawQuery());
+        assertEquals(List.of("bearer " + KEY), requests.get(0).headers().get("Authorization"));
+        assertNull(requests.get(1).rawQuery());
+    }
+
+    /** The first sample submitted after the start, seen through a twin simulator whose clock is further on. */
+    private SimulatedSample coming() {
+        TestClock ahead = new TestClock(START);
+        try (ThreatGridSimulator twin = new ThreatGridSimulator(Fixtures.mixed(), ahead)) {
+            ahead.advance(Duration.ofMinutes(2));
+            return twin.groundTruth().samples().get(10);
+        }
+    }
+
+    private static List<String> ids(List<SimulatedSample> samples) {
+        return samples.stream().map(SimulatedSample::id).toList();
+    }
+
+    private static List<String> itemIds(List<?> items) {
+        return items.stream().map(i -> (String) ((Map<?, ?>) i).get("id")).toList();
     }
 }

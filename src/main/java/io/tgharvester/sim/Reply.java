@@ -1,0 +1,59 @@
+package io.tgharvester.sim;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.tgharvester.sim.FaultPlan.Fault;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The answer to one request in Threat Grid's formats: JSON envelopes carrying the request's number, error envelopes,
+ * raw artifact bodies. A fault drawn for the request may spoil a successful answer the way a broken network does.
+ */
+final class Reply {
+    private final HttpExchange exchange;
+    private final int requestId;
+    private final Fault fault;
+
+    Reply(HttpExchange exchange, int requestId, Fault fault) {
+        this.exchange = exchange;
+        this.requestId = requestId;
+        this.fault = fault;
+    }
+
+    int requestId() {
+        return requestId;
+    }
+
+    void header(String name, String value) {
+        exchange.getResponseHeaders().set(name, value);
+    }
+
+    /** {@code {"api_version": 2, "id": n, "data": data}}; a malformed fault cuts the document short. */
+    void data(Object data) throws IOException {
+        byte[] json = Json.compact(Json.object("api_version", 2, "id", requestId, "data", data));
+        byte[] sent = fault == Fault.MALFORMED ? Arrays.copyOf(json, json.length * 2 / 3) : json;
+        send(200, "application/json", sent, sent.length);
+    }
+
+    void error(int code, String message) throws IOException {
+        byte[] json = Json.compact(Json.object("api_version", 2, "id", requestId, "error", Json.object(
+                "code", code, "message", message, "errors", List.of(Json.object("code", code, "message", message)))));
+        send(code, "application/json", json, json.length);
+    }
+
+    /** A raw download; a truncation fault stops half way although Content-Length promised all of it. */
+    void body(String contentType, byte[] bytes) throws IOException {
+        send(200, contentType, bytes, fault == Fault.TRUNCATED ? bytes.length / 2 : bytes.length);
+    }
+
+    /** Announces all of {@code bytes} as Content-Length and writes the first {@code written} of them. */
+    private void send(int code, String contentType, byte[] bytes, int written) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes, 0, written);
+        }
+    }
+}
