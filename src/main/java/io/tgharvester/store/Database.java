@@ -8,8 +8,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded H2 database in the data dir, migrated by Flyway on open. AUTO_SERVER lets {@code status} and
@@ -21,6 +26,9 @@ public final class Database implements AutoCloseable {
     private static final String READER = "READER";
     private static final String READER_PASSWORD = "reader";
 
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+
     private final JdbcConnectionPool pool;
 
     private Database(JdbcConnectionPool pool) {
@@ -31,12 +39,43 @@ public final class Database implements AutoCloseable {
     public static Database open(Path dataDir) {
         createPrivateDirectory(dataDir);
         String url = url(dataDir, "");
-        Flyway.configure()
-                .dataSource(url, ADMIN, "")
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        return new Database(JdbcConnectionPool.create(url, ADMIN, ""));
+        long giveUp = System.nanoTime() + LOCK_WAIT.toNanos();
+        while (true) {
+            try {
+                Flyway.configure().dataSource(url, ADMIN, "").locations("classpath:db/migration").load().migrate();
+                return new Database(JdbcConnectionPool.create(url, ADMIN, ""));
+            } catch (FlywayException e) {
+                if (!heldByAProcessThatJustDied(e) || System.nanoTime() > giveUp) {
+                    throw e;
+                }
+                log.info("event=database-lock-wait detail=\"the last process on this data dir stopped moments ago;"
+                        + " waiting for H2 to release its lock\"");
+                sleep(Duration.ofMillis(500));
+            }
+        }
+    }
+
+    /**
+     * H2's lock file outlives a process killed with SIGKILL, and H2 refuses to open the database until the file has
+     * gone quiet for a few seconds. Restarting right after a crash is normal for a supervised daemon, so wait.
+     */
+    private static boolean heldByAProcessThatJustDied(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == ErrorCode.ERROR_OPENING_DATABASE_1
+                    && String.valueOf(sql.getMessage()).contains("Lock file recently modified")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the database lock");
+        }
     }
 
     /** Opens an existing database as the read-only user, or fails with a clear message if there is none. */

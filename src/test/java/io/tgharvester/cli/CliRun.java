@@ -2,18 +2,16 @@ package io.tgharvester.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.tgharvester.Leaks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /** Runs command lines in-process and captures everything they print and log (at DEBUG, through logback.xml). */
@@ -48,23 +46,6 @@ final class CliRun {
 
     /** Whether any file under {@code dir} holds {@code needle} as bytes (the H2 file included). */
     static boolean anyFileContains(Path dir, String needle) throws IOException {
-        byte[] bytes = needle.getBytes(StandardCharsets.UTF_8);
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(Files::isRegularFile).forEach(files::add);
-        }
-        for (Path file : files) {
-            byte[] content = Files.readAllBytes(file);
-            outer:
-            for (int i = 0; i + bytes.length <= content.length; i++) {
-                for (int j = 0; j < bytes.length; j++) {
-                    if (content[i + j] != bytes[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
+        return !Leaks.filesContaining(needle, dir, List.of()).isEmpty();
     }
 }
