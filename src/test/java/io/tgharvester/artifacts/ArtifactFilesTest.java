@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tgharvester.TgJson;
 import io.tgharvester.api.ArtifactStream;
@@ -62,6 +63,22 @@ class ArtifactFilesTest {
 
         assertTrue(e.getMessage().contains("received 10 of 1000"), e.getMessage());
         assertEquals(0, filesUnder(dataDir.resolve("artifacts")));
+    }
+
+    @Test
+    void aFullDiskFailsTheDownloadAndLeavesNoFile() throws IOException {
+        Path devFull = Path.of("/dev/full");
+        assumeTrue(Files.exists(devFull), "needs Linux's /dev/full, which answers every write with ENOSPC");
+        Path sampleDir = Files.createDirectories(dataDir.resolve("artifacts").resolve(TgJson.id(4)));
+        // The next .part file is this link, so every byte written lands on a device that is always full.
+        Files.createSymbolicLink(sampleDir.resolve(".analysis.json.part"), devFull);
+
+        IOException e = assertThrows(IOException.class, () -> new ArtifactFiles(dataDir).save(TgJson.id(4),
+                "analysis.json", stream(new byte[100_000], OptionalLong.of(100_000))));
+
+        assertTrue(e.getMessage().contains("No space left"), e.getMessage());
+        assertEquals(0, filesUnder(sampleDir));
+        assertFalse(Files.exists(sampleDir.resolve("analysis.json")));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,6 +42,12 @@ class DaemonProcessTest {
         Process daemon = ChildHarvester.start(dataDir, log, wm.baseUrl(), "daemon-test-key", "run",
                 "--set", "harvester.fetch-interval=300ms", "--set", "harvester.state-interval=300ms");
         ChildHarvester.awaitLog(log, "event=fetch", daemon);
+        CliRun.Result second = CliRun.run(Map.of("TG_API_KEY", "k", "TG_BASE_URL", wm.baseUrl(),
+                "TG_DATA_DIR", dataDir.toString()), "run", "--once");
+        assertEquals(5, second.exitCode(), "a second harvester on the same data dir is refused");
+        assertTrue(second.err().contains("another tg-harvester is already harvesting")
+                && second.err().contains("pid " + daemon.pid()), second.err());
+        assertTrue(daemon.isAlive(), "the first harvester is unaffected");
         daemon.destroy(); // SIGTERM
 
         assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon did not stop on SIGTERM");

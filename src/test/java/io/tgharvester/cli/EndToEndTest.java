@@ -55,6 +55,30 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void afterAStopLongerThanAnyListWindowEverySampleSubmittedMeanwhileIsCollected() throws Exception {
+        TestClock simClock = new TestClock(Instant.now().minus(12, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS));
+        SimulatorConfig config = new SimulatorConfig(KEY, List.of("alice", "bob"), 0, Duration.ofMinutes(2), 3,
+                Duration.ofMinutes(10), 0, Duration.ofSeconds(30), 0.1, 0, 0, 21L);
+        try (ThreatGridSimulator simulator = new ThreatGridSimulator(config, simClock)) {
+            simulator.start(0);
+            Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
+                    "TG_DATA_DIR", dataDir.toString());
+            assertEquals(0, runOnce(env));
+
+            simClock.advance(Duration.ofHours(8)); // the harvester is down; about 240 samples arrive
+            assertEquals(0, runOnce(env));
+
+            GroundTruth truth = simulator.groundTruth();
+            assertTrue(truth.samples().size() > 200, "samples submitted while down: " + truth.samples().size());
+            try (Database db = Database.open(dataDir)) {
+                HarvestCheck.matchesGroundTruth(new Queries(db), truth, simClock.instant(), dataDir);
+            }
+            assertTrue(simulator.requests().stream().filter(r -> r.path().equals("/api/v2/samples")).count() > 3,
+                    "the backlog came in several pages");
+        }
+    }
+
     private static int runOnce(Map<String, String> env) {
         StringWriter err = new StringWriter();
         int code = Main.run(env, new PrintWriter(new StringWriter()), new PrintWriter(err), "run", "--once",
