@@ -139,6 +139,20 @@ class SampleFetcherTest {
     }
 
     @Test
+    void duplicateIdsWithinAndAcrossPagesBecomeOneSampleWithItsLatestState() {
+        stubPage(0, List.of(TgJson.sample(1, "wait", "eve", T0), TgJson.sample(1, "run", "eve", T0),
+                TgJson.sample(2, "wait", "eve", T0.plusSeconds(1))));
+        stubPage(3, List.of(TgJson.sample(1, "proc", "eve", T0)));
+
+        fetcher(3).run();
+
+        assertEquals(2, count("SELECT COUNT(*) FROM samples"));
+        assertEquals(1, count("SELECT COUNT(*) FROM samples WHERE state = 'proc' AND id = '" + TgJson.id(1) + "'"));
+        assertEquals(3, count("SELECT COUNT(*) FROM state_changes WHERE sample_id = '" + TgJson.id(1) + "'"),
+                "wait (first sight), run, proc");
+    }
+
+    @Test
     void aFinalStateIsNotUndoneByALaggingListPage() {
         stubPage(0, List.of(TgJson.sample(TgJson.id(1), "succ", "\"dan\"", T0, T0.plusSeconds(60))));
         fetcher(3).run();
