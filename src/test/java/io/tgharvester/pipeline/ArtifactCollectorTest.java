@@ -11,19 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.tgharvester.TestApi;
 import io.tgharvester.TestClock;
 import io.tgharvester.TgJson;
 import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.Sample;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
-import io.tgharvester.config.ApiKey;
-import io.tgharvester.config.HarvesterConfig.AuthMode;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.SampleStore;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,8 +67,7 @@ class ArtifactCollectorTest {
     }
 
     private ArtifactCollector collector() {
-        ThreatGridClient client = ThreatGridClient.connect(URI.create(wm.baseUrl()), new ApiKey("key"),
-                AuthMode.HEADER, Optional.empty(), Duration.ofSeconds(2));
+        ThreatGridClient client = TestApi.client(wm.baseUrl());
         return new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), clock,
                 Duration.ofMinutes(1), Duration.ofMinutes(10));
     }

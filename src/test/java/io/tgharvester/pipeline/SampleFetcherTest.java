@@ -12,16 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.tgharvester.TestApi;
 import io.tgharvester.TestClock;
 import io.tgharvester.TgJson;
 import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.ThreatGridClient;
-import io.tgharvester.config.ApiKey;
-import io.tgharvester.config.HarvesterConfig.AuthMode;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.SampleStore;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +58,7 @@ class SampleFetcherTest {
     }
 
     private SampleFetcher fetcher(int pageSize) {
-        ThreatGridClient client = ThreatGridClient.connect(URI.create(wm.baseUrl()), new ApiKey("key"),
-                AuthMode.HEADER, Optional.empty(), Duration.ofSeconds(2));
+        ThreatGridClient client = TestApi.client(wm.baseUrl());
         return new SampleFetcher(client, store, clock, Duration.ofMinutes(10), Duration.ofDays(7), pageSize);
     }
 

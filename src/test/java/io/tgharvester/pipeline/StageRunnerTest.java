@@ -13,16 +13,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.tgharvester.TestApi;
 import io.tgharvester.TestClock;
 import io.tgharvester.TgJson;
 import io.tgharvester.api.ThreatGridClient;
-import io.tgharvester.config.ApiKey;
-import io.tgharvester.config.HarvesterConfig.AuthMode;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.JobRunStore;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.SampleStore;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +50,7 @@ class StageRunnerTest {
         Level level = logger.getLevel();
         logger.setLevel(Level.DEBUG);
         try (Database db = Database.open(dataDir)) {
-            ThreatGridClient client = ThreatGridClient.connect(URI.create(wm.baseUrl()), new ApiKey("key"),
-                    AuthMode.HEADER, Optional.empty(), Duration.ofSeconds(2));
+            ThreatGridClient client = TestApi.client(wm.baseUrl());
             SampleFetcher fetcher = new SampleFetcher(client, new SampleStore(db, List.of()), clock,
                     Duration.ofMinutes(10), Duration.ofDays(1), 100);
             StageRunner runner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(2), Duration.ofSeconds(15),
