@@ -19,7 +19,6 @@ import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.store.StoreException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
