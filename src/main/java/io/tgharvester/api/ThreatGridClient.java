@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -33,10 +34,13 @@ public final class ThreatGridClient {
 
     private final ThreatGridService service;
     private final Moshi moshi;
+    /** Only for Retry-After given as an HTTP date. */
+    private final Clock clock;
 
-    ThreatGridClient(ThreatGridService service, Moshi moshi) {
+    ThreatGridClient(ThreatGridService service, Moshi moshi, Clock clock) {
         this.service = service;
         this.moshi = moshi;
+        this.clock = clock;
     }
 
     public static ThreatGridClient connect(HarvesterConfig config) {
@@ -61,7 +65,7 @@ public final class ThreatGridClient {
                 .client(http.build())
                 .addConverterFactory(MoshiConverterFactory.create(moshi))
                 .build();
-        return new ThreatGridClient(retrofit.create(ThreatGridService.class), moshi);
+        return new ThreatGridClient(retrofit.create(ThreatGridService.class), moshi, Clock.systemUTC());
     }
 
     /** One page of the organization's samples submitted at or after {@code after}, oldest first. */
@@ -148,7 +152,7 @@ public final class ThreatGridClient {
 
     private ApiException failure(String endpoint, Response<?> response) {
         int code = response.code();
-        Optional<Duration> retryAfter = RetryAfter.parse(response.headers().get("Retry-After"), Instant.now());
+        Optional<Duration> retryAfter = RetryAfter.parse(response.headers().get("Retry-After"), clock.instant());
         String message = errorMessage(response.errorBody());
         if (code == 401 || code == 403) {
             return new AuthenticationFailed(endpoint, code);
