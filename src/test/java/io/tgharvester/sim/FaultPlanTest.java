@@ -15,38 +15,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Fault injection: each kind of misbehaviour as a client sees it, and a plan's seed replaying the same faults. */
 class FaultPlanTest {
     private static final String LIST = "/api/v2/samples?org_only=True";
 
-    private final TestClock clock = new TestClock(START);
-    private ThreatGridSimulator simulator;
-    private SimulatorCalls calls;
-
-    @BeforeEach
-    void start() {
-        simulator = new ThreatGridSimulator(Fixtures.mixed(), clock);
-        simulator.start(0);
-        calls = new SimulatorCalls(simulator, KEY);
-        clock.advance(Duration.ofHours(1));
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
+    @RegisterExtension
+    final RunningSimulator running = new RunningSimulator(Duration.ofHours(1));
 
     @Test
     void rateLimitsAnswer429WithRetryAfterOnEveryOtherOne() throws Exception {
-        simulator.faults(new FaultPlan(1, 0, 0, 0, 0, 0, 0, 1));
+        running.simulator().faults(new FaultPlan(1, 0, 0, 0, 0, 0, 0, 1));
 
         List<Optional<String>> retryAfter = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            HttpResponse<byte[]> response = calls.get(LIST);
+            HttpResponse<byte[]> response = running.calls().get(LIST);
             assertEquals(429, response.statusCode());
             assertEquals(429.0, ((Map<?, ?>) SimulatorCalls.json(response.body()).get("error")).get("code"));
             retryAfter.add(response.headers().firstValue("Retry-After"));
@@ -58,26 +43,26 @@ class FaultPlanTest {
 
     @Test
     void serverErrorsAnswer5xx() throws Exception {
-        simulator.faults(new FaultPlan(0, 1, 0, 0, 0, 0, 0, 1));
+        running.simulator().faults(new FaultPlan(0, 1, 0, 0, 0, 0, 0, 1));
 
         for (int i = 0; i < 3; i++) {
-            assertTrue(Set.of(500, 502, 503).contains(calls.get(LIST).statusCode()));
+            assertTrue(Set.of(500, 502, 503).contains(running.calls().get(LIST).statusCode()));
         }
     }
 
     @Test
     void resetsDropTheConnectionUnanswered() {
-        simulator.faults(new FaultPlan(0, 0, 1, 0, 0, 0, 0, 1));
+        running.simulator().faults(new FaultPlan(0, 0, 1, 0, 0, 0, 0, 1));
 
-        assertThrows(IOException.class, () -> calls.get(LIST));
+        assertThrows(IOException.class, () -> running.calls().get(LIST));
     }
 
     @Test
     void slowAnswersComeLateButWhole() throws Exception {
-        simulator.faults(new FaultPlan(0, 0, 0, 1, 0, 0, 300, 1));
+        running.simulator().faults(new FaultPlan(0, 0, 0, 1, 0, 0, 300, 1));
 
         long started = System.nanoTime();
-        HttpResponse<byte[]> response = calls.get(LIST);
+        HttpResponse<byte[]> response = running.calls().get(LIST);
 
         assertTrue(System.nanoTime() - started >= 300_000_000L);
         assertEquals(200, response.statusCode());
@@ -85,18 +70,18 @@ class FaultPlanTest {
 
     @Test
     void truncatedDownloadsEndBeforeTheirContentLength() {
-        SimulatedSample sample = simulator.groundTruth().samples().stream()
+        SimulatedSample sample = running.simulator().groundTruth().samples().stream()
                 .filter(s -> s.finalState().equals("succ")).findFirst().orElseThrow();
-        simulator.faults(new FaultPlan(0, 0, 0, 0, 1, 0, 0, 1));
+        running.simulator().faults(new FaultPlan(0, 0, 0, 0, 1, 0, 0, 1));
 
-        assertThrows(IOException.class, () -> calls.get("/api/v2/samples/" + sample.id() + "/analysis.json"));
+        assertThrows(IOException.class, () -> running.calls().get("/api/v2/samples/" + sample.id() + "/analysis.json"));
     }
 
     @Test
     void malformedAnswersAreCutOffMidDocument() throws Exception {
-        simulator.faults(new FaultPlan(0, 0, 0, 0, 0, 1, 0, 1));
+        running.simulator().faults(new FaultPlan(0, 0, 0, 0, 0, 1, 0, 1));
 
-        HttpResponse<byte[]> response = calls.get(LIST);
+        HttpResponse<byte[]> response = running.calls().get(LIST);
 
         assertEquals(200, response.statusCode());
         assertThrows(IOException.class, () -> SimulatorCalls.json(response.body()));
@@ -109,22 +94,22 @@ class FaultPlanTest {
         try (ThreatGridSimulator twin = new ThreatGridSimulator(Fixtures.mixed(), twinClock)) {
             twin.start(0);
             SimulatorCalls twinCalls = new SimulatorCalls(twin, KEY);
-            simulator.faults(plan);
+            running.simulator().faults(plan);
             twin.faults(plan);
 
             List<Integer> mine = new ArrayList<>();
             List<Integer> theirs = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                mine.add(calls.get(LIST).statusCode());
+                mine.add(running.calls().get(LIST).statusCode());
                 theirs.add(twinCalls.get(LIST).statusCode());
             }
 
             assertEquals(mine, theirs);
             assertTrue(mine.contains(200) && mine.stream().anyMatch(code -> code != 200), mine.toString());
         }
-        simulator.faults(FaultPlan.NONE);
+        running.simulator().faults(FaultPlan.NONE);
         for (int i = 0; i < 5; i++) {
-            assertEquals(200, calls.get(LIST).statusCode());
+            assertEquals(200, running.calls().get(LIST).statusCode());
         }
     }
 }

@@ -23,45 +23,30 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The four artifacts: when they are served, that their bytes are stable and well-formed, and what they contain. */
 class SimulatedArtifactsTest {
     private static final List<String> NAMES = List.of("analysis.json", "processes.json", "network.pcap",
             "video.webm");
 
-    private final TestClock clock = new TestClock(START);
-    private ThreatGridSimulator simulator;
-    private SimulatorCalls calls;
-
-    @BeforeEach
-    void start() {
-        simulator = new ThreatGridSimulator(Fixtures.mixed(), clock);
-        simulator.start(0);
-        calls = new SimulatorCalls(simulator, KEY);
-        clock.advance(Duration.ofHours(1));
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
+    @RegisterExtension
+    final RunningSimulator running = new RunningSimulator(Duration.ofHours(1));
 
     @Test
     void servesArtifactsOnlyOnceTheSampleHasSucceeded() throws Exception {
         SimulatedSample sample = sample(s -> s.finalState().equals("succ") && s.hasVideo() && s.hasPcap());
 
-        clock.set(sample.completedAt().minusSeconds(1));
+        running.clock().set(sample.completedAt().minusSeconds(1));
         for (String name : NAMES) {
-            assertEquals(404, calls.get(artifact(sample, name)).statusCode(), name);
-            assertEquals(Optional.empty(), simulator.groundTruth().artifactSha256(sample.id(), name), name);
+            assertEquals(404, running.calls().get(artifact(sample, name)).statusCode(), name);
+            assertEquals(Optional.empty(), running.simulator().groundTruth().artifactSha256(sample.id(), name), name);
         }
-        clock.set(sample.completedAt());
+        running.clock().set(sample.completedAt());
         for (String name : NAMES) {
-            assertEquals(200, calls.get(artifact(sample, name)).statusCode(), name);
-            assertTrue(simulator.groundTruth().artifactSha256(sample.id(), name).isPresent(), name);
+            assertEquals(200, running.calls().get(artifact(sample, name)).statusCode(), name);
+            assertTrue(running.simulator().groundTruth().artifactSha256(sample.id(), name).isPresent(), name);
         }
     }
 
@@ -70,7 +55,7 @@ class SimulatedArtifactsTest {
         SimulatedSample failed = sample(s -> s.finalState().equals("fail"));
 
         for (String name : NAMES) {
-            HttpResponse<byte[]> response = calls.get(artifact(failed, name));
+            HttpResponse<byte[]> response = running.calls().get(artifact(failed, name));
             assertEquals(404, response.statusCode(), name);
             assertEquals(404.0, ((Map<?, ?>) SimulatorCalls.json(response.body()).get("error")).get("code"));
         }
@@ -83,12 +68,12 @@ class SimulatedArtifactsTest {
                 "application/json", "network.pcap", "application/vnd.tcpdump.pcap", "video.webm", "video/webm");
 
         for (String name : NAMES) {
-            HttpResponse<byte[]> once = calls.get(artifact(sample, name));
-            HttpResponse<byte[]> twice = calls.raw(artifact(sample, name), "Authorization", "bearer " + KEY);
+            HttpResponse<byte[]> once = running.calls().get(artifact(sample, name));
+            HttpResponse<byte[]> twice = running.calls().raw(artifact(sample, name), "Authorization", "bearer " + KEY);
             assertArrayEquals(once.body(), twice.body(), name);
             assertEquals(types.get(name), once.headers().firstValue("Content-Type").orElseThrow(), name);
             assertEquals(once.body().length, once.headers().firstValueAsLong("Content-Length").orElseThrow(), name);
-            assertEquals(simulator.groundTruth().artifactSha256(sample.id(), name).orElseThrow(), sha256(once.body()),
+            assertEquals(running.simulator().groundTruth().artifactSha256(sample.id(), name).orElseThrow(), sha256(once.body()),
                     name);
         }
     }
@@ -97,14 +82,14 @@ class SimulatedArtifactsTest {
     void samplesWithoutVideoOrCaptureAnswer404ForThemAndServeTheRest() throws Exception {
         SimulatedSample noVideo = sample(s -> s.finalState().equals("succ") && !s.hasVideo());
         SimulatedSample noPcap = sample(s -> s.finalState().equals("succ") && !s.hasPcap());
-        GroundTruth truth = simulator.groundTruth();
+        GroundTruth truth = running.simulator().groundTruth();
 
-        assertEquals(404, calls.get(artifact(noVideo, "video.webm")).statusCode());
-        assertEquals(404, calls.get(artifact(noPcap, "network.pcap")).statusCode());
+        assertEquals(404, running.calls().get(artifact(noVideo, "video.webm")).statusCode());
+        assertEquals(404, running.calls().get(artifact(noPcap, "network.pcap")).statusCode());
         assertEquals(Optional.empty(), truth.artifactSha256(noVideo.id(), "video.webm"));
         assertEquals(Optional.empty(), truth.artifactSha256(noPcap.id(), "network.pcap"));
-        assertEquals(200, calls.get(artifact(noVideo, "analysis.json")).statusCode());
-        assertEquals(200, calls.get(artifact(noPcap, "processes.json")).statusCode());
+        assertEquals(200, running.calls().get(artifact(noVideo, "analysis.json")).statusCode());
+        assertEquals(200, running.calls().get(artifact(noPcap, "processes.json")).statusCode());
     }
 
     @Test
@@ -112,7 +97,7 @@ class SimulatedArtifactsTest {
         SimulatedSample sample = sample(s -> s.finalState().equals("succ") && !s.analysis().dropped().isEmpty());
         SimulatedAnalysis truth = sample.analysis();
 
-        Map<?, ?> report = SimulatorCalls.json(calls.get(artifact(sample, "analysis.json")).body());
+        Map<?, ?> report = SimulatorCalls.json(running.calls().get(artifact(sample, "analysis.json")).body());
 
         assertTrue(report.keySet().containsAll(Set.of("metadata", "status", "threat", "iocs", "network", "domains",
                 "artifacts", "processes", "annotations", "warnings", "version")), report.keySet().toString());
@@ -149,8 +134,8 @@ class SimulatedArtifactsTest {
     void processesJsonHoldsTheAnalysisProcesses() throws Exception {
         SimulatedSample sample = sample(s -> s.finalState().equals("succ"));
 
-        Map<?, ?> analysis = SimulatorCalls.json(calls.get(artifact(sample, "analysis.json")).body());
-        Map<?, ?> processes = SimulatorCalls.json(calls.get(artifact(sample, "processes.json")).body());
+        Map<?, ?> analysis = SimulatorCalls.json(running.calls().get(artifact(sample, "analysis.json")).body());
+        Map<?, ?> processes = SimulatorCalls.json(running.calls().get(artifact(sample, "processes.json")).body());
 
         assertEquals(Map.of("processes", analysis.get("processes")), processes);
         assertEquals(sample.analysis().processNames(), ((Map<?, ?>) processes.get("processes")).values().stream()
@@ -161,8 +146,8 @@ class SimulatedArtifactsTest {
     void theCaptureHoldsTheDnsLookupsAndHttpSessionsTheAnalysisReports() throws Exception {
         SimulatedSample sample = sample(s -> s.finalState().equals("succ") && s.hasPcap()
                 && s.analysis().domains().size() > 1);
-        List<Packet> packets = PcapRecords.read(calls.get(artifact(sample, "network.pcap")).body());
-        Map<?, ?> network = (Map<?, ?>) SimulatorCalls.json(calls.get(artifact(sample, "analysis.json")).body())
+        List<Packet> packets = PcapRecords.read(running.calls().get(artifact(sample, "network.pcap")).body());
+        Map<?, ?> network = (Map<?, ?>) SimulatorCalls.json(running.calls().get(artifact(sample, "analysis.json")).body())
                 .get("network");
 
         assertEquals(8 * sample.analysis().domains().size(), packets.size(), "DNS pair and six TCP packets each");
@@ -184,7 +169,7 @@ class SimulatedArtifactsTest {
     void theVideoIsAWebmWithOneVp8TrackAndAClusterOfBlocks() throws Exception {
         SimulatedSample sample = sample(s -> s.finalState().equals("succ") && s.hasVideo());
 
-        List<Element> top = EbmlElements.read(calls.get(artifact(sample, "video.webm")).body());
+        List<Element> top = EbmlElements.read(running.calls().get(artifact(sample, "video.webm")).body());
 
         assertEquals(List.of(0x1A45DFA3L, 0x18538067L), top.stream().map(Element::id).toList(), "EBML, Segment");
         assertEquals("webm", top.get(0).child(0x4282).orElseThrow().text());
@@ -204,15 +189,15 @@ class SimulatedArtifactsTest {
     void simulatorsWithTheSameSeedServeTheSameBytes() throws Exception {
         TestClock twinClock = new TestClock(START);
         try (ThreatGridSimulator twin = new ThreatGridSimulator(Fixtures.mixed(), twinClock)) {
-            twinClock.set(clock.instant());
+            twinClock.set(running.clock().instant());
             twin.start(0);
             SimulatorCalls twinCalls = new SimulatorCalls(twin, KEY);
             SimulatedSample sample = sample(s -> s.finalState().equals("succ") && s.hasVideo() && s.hasPcap());
             for (String name : NAMES) {
-                assertArrayEquals(calls.get(artifact(sample, name)).body(), twinCalls.get(artifact(sample, name))
+                assertArrayEquals(running.calls().get(artifact(sample, name)).body(), twinCalls.get(artifact(sample, name))
                         .body(), name);
             }
-            GroundTruth mine = simulator.groundTruth();
+            GroundTruth mine = running.simulator().groundTruth();
             GroundTruth theirs = twin.groundTruth();
             for (SimulatedSample s : mine.samples()) {
                 for (String name : NAMES) {
@@ -223,7 +208,7 @@ class SimulatedArtifactsTest {
     }
 
     private SimulatedSample sample(Predicate<SimulatedSample> wanted) {
-        return simulator.groundTruth().samples().stream().filter(wanted).findFirst().orElseThrow();
+        return running.simulator().groundTruth().samples().stream().filter(wanted).findFirst().orElseThrow();
     }
 
     private static String artifact(SimulatedSample sample, String name) {

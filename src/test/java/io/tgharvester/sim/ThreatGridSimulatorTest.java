@@ -20,37 +20,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The list, state and error behaviour of the simulated Threat Grid API v2, over real HTTP. */
 class ThreatGridSimulatorTest {
     private static final String WIRE_TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
-    private final TestClock clock = new TestClock(START);
-    private ThreatGridSimulator simulator;
-    private SimulatorCalls calls;
-
-    @BeforeEach
-    void start() {
-        simulator = new ThreatGridSimulator(Fixtures.mixed(), clock);
-        simulator.start(0);
-        calls = new SimulatorCalls(simulator, KEY);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
+    @RegisterExtension
+    final RunningSimulator running = new RunningSimulator(Duration.ZERO);
 
     @Test
     void refusesAMissingOrWrongKeyWithThreatGridsErrorJson() throws Exception {
         List<HttpResponse<byte[]>> refused = List.of(
-                calls.raw("/api/v2/samples?org_only=True"),
-                calls.raw("/api/v2/samples?org_only=True&api_key=nope"),
-                calls.raw("/api/v2/samples?org_only=True", "Authorization", "bearer nope"),
-                calls.raw("/api/v2/samples?org_only=True", "Authorization", KEY));
+                running.calls().raw("/api/v2/samples?org_only=True"),
+                running.calls().raw("/api/v2/samples?org_only=True&api_key=nope"),
+                running.calls().raw("/api/v2/samples?org_only=True", "Authorization", "bearer nope"),
+                running.calls().raw("/api/v2/samples?org_only=True", "Authorization", KEY));
 
         for (HttpResponse<byte[]> response : refused) {
             assertEquals(401, response.statusCode());
@@ -67,9 +53,9 @@ class ThreatGridSimulatorTest {
 
     @Test
     void acceptsTheKeyAsQueryParameterOrBearerHeaderWhateverTheSchemesCase() throws Exception {
-        assertEquals(200, calls.raw("/api/v2/samples?org_only=True&api_key=" + KEY).statusCode());
+        assertEquals(200, running.calls().raw("/api/v2/samples?org_only=True&api_key=" + KEY).statusCode());
         for (String scheme : List.of("bearer", "Bearer", "BEARER")) {
-            assertEquals(200, calls.raw("/api/v2/samples?org_only=True", "Authorization", scheme + " " + KEY)
+            assertEquals(200, running.calls().raw("/api/v2/samples?org_only=True", "Authorization", scheme + " " + KEY)
                     .statusCode(), scheme);
         }
     }
@@ -77,18 +63,18 @@ class ThreatGridSimulatorTest {
     @Test
     void refusesAListCallWithoutOrgOnlyTrue() throws Exception {
         for (String query : List.of("", "?org_only=False", "?org_only=1", "?org_only=TRUE", "?org_only=")) {
-            HttpResponse<byte[]> response = calls.get("/api/v2/samples" + query);
+            HttpResponse<byte[]> response = running.calls().get("/api/v2/samples" + query);
             assertEquals(400, response.statusCode(), query);
             Map<?, ?> error = (Map<?, ?>) SimulatorCalls.json(response.body()).get("error");
             assertTrue(((String) error.get("message")).contains("org_only"), query);
         }
-        assertEquals(200, calls.get("/api/v2/samples?org_only=true").statusCode());
+        assertEquals(200, running.calls().get("/api/v2/samples?org_only=true").statusCode());
     }
 
     @Test
     void wrapsEveryJsonAnswerInAnEnvelopeNumberedPerRequest() throws Exception {
-        HttpResponse<byte[]> first = calls.get("/api/v2/samples?org_only=True");
-        HttpResponse<byte[]> second = calls.get("/api/v2/samples/state?ids=%5B%5D");
+        HttpResponse<byte[]> first = running.calls().get("/api/v2/samples?org_only=True");
+        HttpResponse<byte[]> second = running.calls().get("/api/v2/samples/state?ids=%5B%5D");
 
         assertEquals("application/json", first.headers().firstValue("Content-Type").orElseThrow());
         Map<?, ?> one = SimulatorCalls.json(first.body());
@@ -101,11 +87,11 @@ class ThreatGridSimulatorTest {
 
     @Test
     void listsNewestFirstByDefaultAndOldestFirstWhenAskedWithPagingFields() throws Exception {
-        clock.advance(Duration.ofMinutes(5));
-        List<String> oldestFirst = ids(simulator.groundTruth().samples());
+        running.clock().advance(Duration.ofMinutes(5));
+        List<String> oldestFirst = ids(running.simulator().groundTruth().samples());
 
-        Map<?, ?> page = (Map<?, ?>) calls.data("/api/v2/samples?org_only=True&limit=3&offset=2");
-        List<Map<?, ?>> ascending = calls.items("&sort_by=submitted_at&sort_order=asc&limit=3");
+        Map<?, ?> page = (Map<?, ?>) running.calls().data("/api/v2/samples?org_only=True&limit=3&offset=2");
+        List<Map<?, ?>> ascending = running.calls().items("&sort_by=submitted_at&sort_order=asc&limit=3");
 
         assertEquals(2.0, page.get("index"));
         assertEquals(3.0, page.get("items_per_page"));
@@ -118,13 +104,13 @@ class ThreatGridSimulatorTest {
 
     @Test
     void pagesWithLimitAndOffsetUntilAShortPage() throws Exception {
-        clock.advance(Duration.ofMinutes(5));
-        List<String> expected = ids(simulator.groundTruth().samples());
+        running.clock().advance(Duration.ofMinutes(5));
+        List<String> expected = ids(running.simulator().groundTruth().samples());
 
         List<String> paged = new ArrayList<>();
         List<Map<?, ?>> page;
         do {
-            page = calls.items("&sort_by=submitted_at&sort_order=asc&limit=7&offset=" + paged.size());
+            page = running.calls().items("&sort_by=submitted_at&sort_order=asc&limit=7&offset=" + paged.size());
             paged.addAll(itemIds(page));
         } while (page.size() == 7);
 
@@ -134,15 +120,15 @@ class ThreatGridSimulatorTest {
 
     @Test
     void filtersOnSubmissionTimeWithAfterInclusiveAndBeforeExclusive() throws Exception {
-        clock.advance(Duration.ofMinutes(5));
-        List<SimulatedSample> truth = simulator.groundTruth().samples();
+        running.clock().advance(Duration.ofMinutes(5));
+        List<SimulatedSample> truth = running.simulator().groundTruth().samples();
         Instant cut = truth.get(truth.size() - 4).submittedAt();
 
-        List<Map<?, ?>> after = calls.items("&sort_order=asc&after=" + cut);
-        List<Map<?, ?>> afterWithOffset = calls.items("&sort_order=asc&after="
+        List<Map<?, ?>> after = running.calls().items("&sort_order=asc&after=" + cut);
+        List<Map<?, ?>> afterWithOffset = running.calls().items("&sort_order=asc&after="
                 + URLEncoder.encode(cut.atOffset(ZoneOffset.ofHours(2)).toString(), StandardCharsets.UTF_8));
-        List<Map<?, ?>> afterWithMillis = calls.items("&sort_order=asc&after=" + cut.plusMillis(1).toString());
-        List<Map<?, ?>> before = calls.items("&sort_order=asc&limit=1000&before=" + cut);
+        List<Map<?, ?>> afterWithMillis = running.calls().items("&sort_order=asc&after=" + cut.plusMillis(1).toString());
+        List<Map<?, ?>> before = running.calls().items("&sort_order=asc&limit=1000&before=" + cut);
 
         assertEquals(ids(truth.subList(truth.size() - 4, truth.size())), itemIds(after));
         assertEquals(itemIds(after), itemIds(afterWithOffset));
@@ -154,19 +140,19 @@ class ThreatGridSimulatorTest {
     void refusesUnreadableListParametersAndCapsTheLimit() throws Exception {
         for (String bad : List.of("&after=yesterday", "&before=2026-13-01T00:00:00Z", "&limit=0", "&limit=ten",
                 "&offset=-1")) {
-            assertEquals(400, calls.get("/api/v2/samples?org_only=True" + bad).statusCode(), bad);
+            assertEquals(400, running.calls().get("/api/v2/samples?org_only=True" + bad).statusCode(), bad);
         }
-        Map<?, ?> page = (Map<?, ?>) calls.data("/api/v2/samples?org_only=True&limit=5000");
+        Map<?, ?> page = (Map<?, ?>) running.calls().data("/api/v2/samples?org_only=True&limit=5000");
         assertEquals(1000.0, page.get("items_per_page"));
     }
 
     @Test
     void describesEachSampleWithThreatGridsListFields() throws Exception {
-        clock.advance(Duration.ofMinutes(5));
-        Instant now = clock.instant();
-        List<Map<?, ?>> items = calls.items("&limit=1000");
+        running.clock().advance(Duration.ofMinutes(5));
+        Instant now = running.clock().instant();
+        List<Map<?, ?>> items = running.calls().items("&limit=1000");
         Map<String, SimulatedSample> truth = new HashMap<>();
-        simulator.groundTruth().samples().forEach(s -> truth.put(s.id(), s));
+        running.simulator().groundTruth().samples().forEach(s -> truth.put(s.id(), s));
 
         assertEquals(truth.size(), items.size());
         for (Map<?, ?> item : items) {
@@ -200,16 +186,16 @@ class ThreatGridSimulatorTest {
 
     @Test
     void bulkStateAnswersKnownIdsOnlyInTheOrderAsked() throws Exception {
-        clock.advance(Duration.ofMinutes(1));
-        List<SimulatedSample> truth = simulator.groundTruth().samples();
+        running.clock().advance(Duration.ofMinutes(1));
+        List<SimulatedSample> truth = running.simulator().groundTruth().samples();
         SimulatedSample newest = truth.get(truth.size() - 1);
         SimulatedSample oldest = truth.get(0);
         String unknown = "f".repeat(32);
 
-        List<?> states = calls.states("[\"" + newest.id() + "\",\"" + unknown + "\",\"" + oldest.id() + "\",\""
+        List<?> states = running.calls().states("[\"" + newest.id() + "\",\"" + unknown + "\",\"" + oldest.id() + "\",\""
                 + newest.id() + "\"]");
 
-        Instant now = clock.instant();
+        Instant now = running.clock().instant();
         assertEquals(List.of(
                 Map.of("sample", newest.id(), "state", newest.stateAt(now), "status", newest.statusAt(now)),
                 Map.of("sample", oldest.id(), "state", oldest.stateAt(now), "status", oldest.statusAt(now))), states);
@@ -218,7 +204,7 @@ class ThreatGridSimulatorTest {
     @Test
     void refusesABulkStateCallWithoutAJsonListOfIds() throws Exception {
         for (String ids : List.of("", "?ids=notjson", "?ids=%5B1%2C2%5D", "?ids=%7B%7D", "?ids=%5Bnull%5D")) {
-            HttpResponse<byte[]> response = calls.get("/api/v2/samples/state" + ids);
+            HttpResponse<byte[]> response = running.calls().get("/api/v2/samples/state" + ids);
             assertEquals(400, response.statusCode(), ids);
             assertTrue(SimulatorCalls.json(response.body()).containsKey("error"));
         }
@@ -226,16 +212,16 @@ class ThreatGridSimulatorTest {
 
     @Test
     void singleStateFollowsTheSampleToItsEnd() throws Exception {
-        clock.advance(Duration.ofMinutes(1));
-        List<SimulatedSample> truth = simulator.groundTruth().samples();
+        running.clock().advance(Duration.ofMinutes(1));
+        List<SimulatedSample> truth = running.simulator().groundTruth().samples();
         SimulatedSample sample = truth.get(truth.size() - 1);
         String path = "/api/v2/samples/" + sample.id() + "/state";
 
         List<Object> seen = new ArrayList<>();
         for (Instant at : List.of(sample.submittedAt(), sample.prepAt(), sample.runAt(), sample.procAt(),
                 sample.completedAt())) {
-            clock.set(at);
-            seen.add(((Map<?, ?>) calls.data(path)).get("state"));
+            running.clock().set(at);
+            seen.add(((Map<?, ?>) running.calls().data(path)).get("state"));
         }
 
         assertEquals(List.of("wait", "prep", "run", "proc", sample.finalState()), seen);
@@ -243,11 +229,11 @@ class ThreatGridSimulatorTest {
 
     @Test
     void answersUnknownSamplesAndPathsWith404ErrorJson() throws Exception {
-        SimulatedSample any = simulator.groundTruth().samples().get(0);
+        SimulatedSample any = running.simulator().groundTruth().samples().get(0);
         for (String path : List.of("/api/v2/samples/" + "0".repeat(32) + "/state", "/api/v2/nothing", "/",
                 "/api/v2/samples/" + any.id() + "/report.html", "/api/v2/samples/" + any.id().toUpperCase()
                         + "/state")) {
-            HttpResponse<byte[]> response = calls.get(path);
+            HttpResponse<byte[]> response = running.calls().get(path);
             assertEquals(404, response.statusCode(), path);
             assertEquals(404.0, ((Map<?, ?>) SimulatorCalls.json(response.body()).get("error")).get("code"));
         }
@@ -257,23 +243,23 @@ class ThreatGridSimulatorTest {
     void samplesExistOnlyOnceTheClockReachesTheirSubmission() throws Exception {
         SimulatedSample coming = coming();
         String state = "/api/v2/samples/" + coming.id() + "/state";
-        assertEquals(10, simulator.groundTruth().samples().size(), "only the history before the start");
+        assertEquals(10, running.simulator().groundTruth().samples().size(), "only the history before the start");
 
-        clock.set(coming.submittedAt().minusSeconds(1));
-        assertEquals(404, calls.get(state).statusCode());
-        assertFalse(itemIds(calls.items("&limit=1000")).contains(coming.id()));
+        running.clock().set(coming.submittedAt().minusSeconds(1));
+        assertEquals(404, running.calls().get(state).statusCode());
+        assertFalse(itemIds(running.calls().items("&limit=1000")).contains(coming.id()));
 
-        clock.set(coming.submittedAt());
-        assertEquals("wait", ((Map<?, ?>) calls.data(state)).get("state"));
-        assertTrue(itemIds(calls.items("&limit=1000")).contains(coming.id()));
+        running.clock().set(coming.submittedAt());
+        assertEquals("wait", ((Map<?, ?>) running.calls().data(state)).get("state"));
+        assertTrue(itemIds(running.calls().items("&limit=1000")).contains(coming.id()));
     }
 
     @Test
     void recordsEveryRequestWithItsQueryExactlyAsSent() throws Exception {
-        calls.raw("/api/v2/samples?org_only=True&after=2026-11-20T06%3A00%3A00Z", "Authorization", "bearer " + KEY);
-        calls.raw("/api/v2/samples/state");
+        running.calls().raw("/api/v2/samples?org_only=True&after=2026-11-20T06%3A00%3A00Z", "Authorization", "bearer " + KEY);
+        running.calls().raw("/api/v2/samples/state");
 
-        List<RecordedRequest> requests = simulator.requests();
+        List<RecordedRequest> requests = running.simulator().requests();
         assertEquals(2, requests.size());
         assertEquals("GET", requests.get(0).method());
         assertEquals("/api/v2/samples", requests.get(0).path());
