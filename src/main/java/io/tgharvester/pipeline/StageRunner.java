@@ -82,7 +82,7 @@ public final class StageRunner {
 
     private void recordFailure(Stage stage, RuntimeException e) {
         try {
-            runs.failed(stage.name(), clock.instant(), e.getMessage());
+            runs.failed(stage.name(), clock.instant(), e.getMessage() == null ? e.toString() : e.getMessage());
         } catch (StoreException storeDown) {
             log.debug("event=job-run-not-recorded stage={} error=\"{}\"", stage.name(), storeDown.getMessage());
         }

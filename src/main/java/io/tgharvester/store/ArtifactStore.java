@@ -55,7 +55,7 @@ public final class ArtifactStore {
                 UPDATE artifacts SET status = 'failed', attempts = attempts + 1, last_error = ?,
                     next_attempt_at = ?
                 WHERE sample_id = ? AND name = ?""",
-                error.length() > 1000 ? error.substring(0, 1000) : error, retryAt);
+                Jdbc.clip(error), retryAt);
     }
 
     private void update(ArtifactTask task, String sql, Object... leading) {

@@ -38,6 +38,11 @@ final class Jdbc {
         }
     }
 
+    /** Error texts are stored up to the 1,000 characters their columns hold. */
+    static String clip(String text) {
+        return text.length() > 1000 ? text.substring(0, 1000) : text;
+    }
+
     static Optional<Instant> time(ResultSet rs, String column) throws SQLException {
         return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
     }

@@ -12,33 +12,28 @@ public final class JobRunStore {
     }
 
     public void succeeded(String job, Instant at) {
-        record(job, """
-                MERGE INTO job_runs j USING (VALUES (CAST(? AS VARCHAR(32)))) v(job) ON j.job = v.job
-                WHEN MATCHED THEN UPDATE SET last_success_at = ?
-                WHEN NOT MATCHED THEN INSERT (job, last_success_at) VALUES (v.job, ?)""", at, null);
+        record("""
+                MERGE INTO job_runs j USING (VALUES (%s)) v(job, at, error) ON j.job = v.job
+                WHEN MATCHED THEN UPDATE SET last_success_at = v.at
+                WHEN NOT MATCHED THEN INSERT (job, last_success_at) VALUES (v.job, v.at)""", job, at, null);
     }
 
     public void failed(String job, Instant at, String error) {
-        record(job, """
-                MERGE INTO job_runs j USING (VALUES (CAST(? AS VARCHAR(32)))) v(job) ON j.job = v.job
-                WHEN MATCHED THEN UPDATE SET last_failure_at = ?, last_error = ?
-                WHEN NOT MATCHED THEN INSERT (job, last_failure_at, last_error) VALUES (v.job, ?, ?)""", at,
-                error.length() > 1000 ? error.substring(0, 1000) : error);
+        record("""
+                MERGE INTO job_runs j USING (VALUES (%s)) v(job, at, error) ON j.job = v.job
+                WHEN MATCHED THEN UPDATE SET last_failure_at = v.at, last_error = v.error
+                WHEN NOT MATCHED THEN INSERT (job, last_failure_at, last_error) VALUES (v.job, v.at, v.error)""",
+                job, at, Jdbc.clip(error));
     }
 
-    private void record(String job, String sql, Instant at, String error) {
+    private void record(String sql, String job, Instant at, String error) {
+        String typed = sql.formatted(
+                "CAST(? AS VARCHAR(32)), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(1024))");
         db.withConnection("cannot record the run of " + job, conn -> {
-            try (PreparedStatement st = conn.prepareStatement(sql)) {
-                int i = 1;
-                st.setString(i++, job);
-                Jdbc.setTime(st, i++, at);
-                if (error != null) {
-                    st.setString(i++, error);
-                }
-                Jdbc.setTime(st, i++, at);
-                if (error != null) {
-                    st.setString(i, error);
-                }
+            try (PreparedStatement st = conn.prepareStatement(typed)) {
+                st.setString(1, job);
+                Jdbc.setTime(st, 2, at);
+                st.setString(3, error);
                 return st.executeUpdate();
             }
         });
