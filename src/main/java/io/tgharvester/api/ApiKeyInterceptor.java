@@ -1,6 +1,6 @@
 package io.tgharvester.api;
 
-import io.tgharvester.config.ApiKey;
+import io.tgharvester.config.ApiKeySource;
 import io.tgharvester.config.HarvesterConfig.AuthMode;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
 final class ApiKeyInterceptor implements Interceptor {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyInterceptor.class);
 
-    private final ApiKey key;
+    private final ApiKeySource key;
     private final AuthMode mode;
     private final AtomicBoolean serverWantsQuery = new AtomicBoolean();
 
-    ApiKeyInterceptor(ApiKey key, AuthMode mode) {
+    ApiKeyInterceptor(ApiKeySource key, AuthMode mode) {
         this.key = key;
         this.mode = mode;
     }
@@ -33,7 +33,7 @@ final class ApiKeyInterceptor implements Interceptor {
             return chain.proceed(withQueryKey(request));
         }
         Response response = chain.proceed(request.newBuilder()
-                .header("Authorization", "bearer " + key.reveal()).build());
+                .header("Authorization", "bearer " + key.current().reveal()).build());
         if (mode != AuthMode.AUTO || response.code() != 401) {
             return response;
         }
@@ -47,7 +47,7 @@ final class ApiKeyInterceptor implements Interceptor {
 
     private Request withQueryKey(Request request) {
         return request.newBuilder()
-                .url(request.url().newBuilder().setQueryParameter("api_key", key.reveal()).build())
+                .url(request.url().newBuilder().setQueryParameter("api_key", key.current().reveal()).build())
                 .build();
     }
 }

@@ -3,7 +3,7 @@ package io.tgharvester.api;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.Moshi;
-import io.tgharvester.config.ApiKey;
+import io.tgharvester.config.ApiKeySource;
 import io.tgharvester.config.HarvesterConfig;
 import java.io.EOFException;
 import java.io.IOException;
@@ -48,7 +48,7 @@ public final class ThreatGridClient {
                 config.httpTimeout());
     }
 
-    public static ThreatGridClient connect(URI baseUrl, ApiKey key, HarvesterConfig.AuthMode authMode,
+    public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
                                            Optional<URI> proxy, Duration timeout) {
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))

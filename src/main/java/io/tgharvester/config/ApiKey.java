@@ -3,7 +3,7 @@ package io.tgharvester.config;
 import java.util.Objects;
 
 /** The Threat Grid API key. Its {@link #toString()} never shows the value, so it cannot leak through logs by accident. */
-public final class ApiKey {
+public final class ApiKey implements ApiKeySource {
     private final String value;
 
     public ApiKey(String value) {
@@ -17,6 +17,11 @@ public final class ApiKey {
     /** The secret itself; only the HTTP layer that sends it should call this. */
     public String reveal() {
         return value;
+    }
+
+    @Override
+    public ApiKey current() {
+        return this;
     }
 
     @Override

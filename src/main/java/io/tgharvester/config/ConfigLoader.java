@@ -140,7 +140,7 @@ public final class ConfigLoader {
                 duration(v, "harvester.backoff.max"));
     }
 
-    private static Optional<ApiKey> apiKey(Map<String, String> v) {
+    private static Optional<ApiKeySource> apiKey(Map<String, String> v) {
         String direct = v.getOrDefault("tg.api-key", "");
         if (!direct.isBlank()) {
             return Optional.of(new ApiKey(direct));
@@ -149,11 +149,7 @@ public final class ConfigLoader {
         if (file.isBlank()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(new ApiKey(Files.readString(Path.of(file), StandardCharsets.UTF_8)));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("cannot read the API key from tg.api-key-file " + file + ": " + e.getMessage());
-        }
+        return Optional.of(new ApiKeyFile(Path.of(file)));
     }
 
     private static String require(Map<String, String> v, String key) {

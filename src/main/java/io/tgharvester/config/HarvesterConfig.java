@@ -11,7 +11,7 @@ import java.util.Optional;
  * validated. Built by {@link ConfigLoader}.
  */
 public record HarvesterConfig(
-        Optional<ApiKey> apiKey,
+        Optional<ApiKeySource> apiKey,
         URI baseUrl,
         AuthMode authMode,
         Optional<URI> proxy,
@@ -38,7 +38,7 @@ public record HarvesterConfig(
     }
 
     /** The key, or a clear error for commands that talk to Threat Grid. */
-    public ApiKey requireApiKey() {
+    public ApiKeySource requireApiKey() {
         return apiKey.orElseThrow(() -> new ConfigException(
                 "no API key: set TG_API_KEY, tg.api-key-file, or tg.api-key in conf/harvester.properties"));
     }

@@ -18,15 +18,22 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.tgharvester.TgJson;
 import io.tgharvester.config.ApiKey;
+import io.tgharvester.config.ConfigLoader;
+import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.config.HarvesterConfig.AuthMode;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class ThreatGridClientTest {
     private static final String KEY = "k3y-ThreatGrid-0123456789";
@@ -144,6 +151,23 @@ class ThreatGridClientTest {
 
         assertTrue(e.getMessage().contains("HTTP 403"));
         assertFalse(e.getMessage().contains(KEY));
+    }
+
+    @Test
+    void aKeyReplacedInTheKeyFileIsUsedFromTheNextCallOn(@TempDir Path dir) throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("tg.key"), "revoked-key\n");
+        HarvesterConfig config = new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), Map.of(
+                "tg.api-key-file", keyFile.toString(), "tg.base-url", wm.baseUrl(), "tg.auth", "header"));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(401)));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withHeader("Authorization", equalTo("bearer fresh-key"))
+                .willReturn(okJson(TgJson.page(0, 10, List.of()))));
+        ThreatGridClient client = ThreatGridClient.connect(config);
+        assertThrows(AuthenticationFailed.class, () -> client.listSamples(T0, 10, 0));
+
+        Files.writeString(keyFile, "fresh-key\n");
+        Files.setLastModifiedTime(keyFile, FileTime.from(Instant.now().plusSeconds(5)));
+
+        assertEquals(0, client.listSamples(T0, 10, 0).itemCount());
     }
 
     @Test

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(90), config.stateInterval(), "environment over file");
         assertEquals(300, config.pageSize(), "flag over environment");
         assertEquals(Path.of("/srv/tg"), config.dataDir());
-        assertEquals("env-key", config.requireApiKey().reveal());
+        assertEquals("env-key", config.requireApiKey().current().reveal());
     }
 
     @Test
@@ -55,7 +55,7 @@ class ConfigLoaderTest {
         HarvesterConfig config = new ConfigLoader(Map.of(), Optional.empty())
                 .load(Optional.empty(), Map.of("tg.api-key-file", keyFile.toString()));
 
-        assertEquals("file-key-123", config.requireApiKey().reveal());
+        assertEquals("file-key-123", config.requireApiKey().current().reveal());
         assertTrue(!config.toString().contains("file-key-123"), config.toString());
     }
 
