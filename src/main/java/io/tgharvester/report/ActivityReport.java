@@ -29,15 +29,15 @@ import java.util.regex.Pattern;
 /**
  * When the organization submits and how it turns out over time: submissions per day and per hour per login, final
  * states per day, a weekday by hour heatmap (all in the report's zone), the most submitted file types, and, once
- * the correlation tables exist, the most frequent IOCs and contacted domains.
+ * analyses have been parsed, the most frequent IOCs and contacted domains.
  */
 public record ActivityReport(ReportScope scope, List<Submission> submissions, Optional<List<Ranked>> magicTypes,
                              Optional<List<Ranked>> iocs, Optional<List<Ranked>> domains) {
     /** How many file types, IOCs and domains the top lists show. */
     public static final int TOP = 15;
 
-    static final String NOT_AVAILABLE = "not available yet: needs the correlation tables (%s), which a later"
-            + " harvester version fills from analysis.json";
+    static final String NOT_AVAILABLE = "not available yet: no analysis.json has been parsed into %s (see"
+            + " `tg-harvester reindex`)";
 
     /** A file name extension worth reporting: short and plain; anything else counts as having none. */
     private static final Pattern EXTENSION = Pattern.compile("[a-z0-9]{1,10}");

@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Who submits what and how it turns out: one row per submitting login in the window (samples without a login are
  * their own row), with the same counts and times to result as the {@code user_stats} view, each login's share of
- * the organization's submissions, and threat scores once the {@code analysis} correlation table exists.
+ * the organization's submissions, and threat scores once analyses have been parsed into the {@code analysis} table.
  */
 public record UsersReport(ReportScope scope, List<UserRow> users, UserRow total, boolean threatScores) {
     public UsersReport {

@@ -8,7 +8,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -16,19 +15,14 @@ import java.util.Optional;
  * {@code submitted_at}; with no bounds it covers all samples, those without a {@code submitted_at} included, so
  * the per-user numbers equal the {@code user_stats} view's.
  *
- * <p>Correlation tables (threat scores, IOCs, domains) come from a later stage. Their presence is checked in
- * INFORMATION_SCHEMA, and every query that needs one answers {@link Optional#empty()} while it is missing. The
- * table and column names put into those queries are those constants, in the spelling INFORMATION_SCHEMA gives
- * them; never input.
+ * <p>Threat scores, IOCs, domains and magic types come from the correlation tables, which the parse stage fills
+ * after downloads. Until it has parsed a single analysis (a harvest that predates it, or before its first run)
+ * every query that needs one answers {@link Optional#empty()}, so reports can say why a section is missing
+ * instead of showing zeros.
  */
 public final class ReportQueries {
     /** A threat score at or above this counts as high severity (Threat Grid scores run 0 to 100). */
     public static final int HIGH_THREAT_SCORE = 90;
-
-    private static final String ANALYSIS = "ANALYSIS";
-    private static final String IOCS = "IOCS";
-    private static final List<String> DOMAIN_TABLES = List.of("DOMAINS", "NETWORK_DOMAINS", "SAMPLE_DOMAINS");
-    private static final List<String> IOC_COLUMNS = List.of("IOC", "TITLE", "NAME");
 
     /** Both bounds bound as parameters; an absent bound lets every row through, NULL submitted_at included. */
     private static final String IN_WINDOW = """
@@ -81,7 +75,7 @@ public final class ReportQueries {
     /**
      * Per-login numbers, busiest submitter first, computed exactly as the {@code user_stats} view computes them
      * (time to result of {@code succ} samples in whole seconds; percentiles by linear interpolation), plus the
-     * median and, when the {@code analysis} table exists, threat scores.
+     * median and, once analyses have been parsed, threat scores.
      */
     public List<UserRow> users(Window window) {
         return db.withConnection("cannot read per-user statistics", conn -> userRows(conn, window, true));
@@ -93,20 +87,13 @@ public final class ReportQueries {
     }
 
     private static List<UserRow> userRows(Connection conn, Window window, boolean perLogin) throws SQLException {
-        Optional<TableColumns> analysis = TableColumns.of(conn, ANALYSIS)
-                .filter(t -> t.first(List.of("SAMPLE_ID")).isPresent()
-                        && t.first(List.of("THREAT_SCORE")).isPresent());
-        boolean threat = analysis.isPresent();
+        boolean threat = hasRows(conn, "analysis");
         String threatColumns = threat ? """
                 ,
                 CAST(AVG(a.threat_score) AS DOUBLE PRECISION)                  AS mean_threat_score,
                 CAST(MAX(a.threat_score) AS DOUBLE PRECISION)                  AS max_threat_score,
                 SUM(CASE WHEN a.threat_score >= ? THEN 1 ELSE 0 END)           AS high_severity""" : "";
-        // One score per sample, so a table with several analysis rows per sample cannot inflate the counts.
-        String threatJoin = analysis.map(t -> """
-                LEFT JOIN (SELECT "%2$s" AS sample_id, MAX("%3$s") AS threat_score FROM "%1$s" GROUP BY "%2$s") a
-                       ON a.sample_id = s.id""".formatted(t.table(), t.first(List.of("SAMPLE_ID")).orElseThrow(),
-                t.first(List.of("THREAT_SCORE")).orElseThrow())).orElse("");
+        String threatJoin = threat ? "\nLEFT JOIN analysis a ON a.sample_id = s.id" : "";
         String sql = """
                 SELECT %5$s AS login,
                        COUNT(*)                                                        AS submissions,
@@ -124,7 +111,7 @@ public final class ReportQueries {
                            CASE WHEN s.state = 'succ' THEN %1$s END) AS DOUBLE PRECISION) AS p95_seconds%2$s
                 FROM samples s%3$s
                 WHERE %4$s%6$s"""
-                .formatted(SECONDS_TO_RESULT, threatColumns, threatJoin.isEmpty() ? "" : "\n" + threatJoin,
+                .formatted(SECONDS_TO_RESULT, threatColumns, threatJoin,
                         IN_WINDOW, perLogin ? "s.login" : "CAST(NULL AS VARCHAR)",
                         perLogin ? "\nGROUP BY s.login\nORDER BY submissions DESC, s.login NULLS LAST" : "");
         try (PreparedStatement st = conn.prepareStatement(sql)) {
@@ -177,66 +164,47 @@ public final class ReportQueries {
         });
     }
 
-    /** Most frequent IOCs (by number of samples showing them), or empty while there is no IOC table. */
+    /** Most frequent IOCs (by number of samples showing them), or empty until an analysis has been parsed. */
     public Optional<List<Ranked>> topIocs(Window window, int limit) {
-        return db.withConnection("cannot read IOCs", conn -> {
-            Optional<String> column = firstColumn(conn, IOCS, IOC_COLUMNS);
-            if (column.isEmpty() || !hasColumns(conn, IOCS, "SAMPLE_ID")) {
-                return Optional.empty();
-            }
-            return Optional.of(ranked(conn, IOCS, column.get(), window, limit));
-        });
+        return topValues("cannot read IOCs", "iocs", "ioc", window, limit);
     }
 
-    /** Most contacted domains (by number of samples contacting them), or empty while there is no domain table. */
+    /** Most contacted domains (by number of samples contacting them), or empty until an analysis has been parsed. */
     public Optional<List<Ranked>> topDomains(Window window, int limit) {
-        return db.withConnection("cannot read domains", conn -> {
-            for (String table : DOMAIN_TABLES) {
-                if (hasColumns(conn, table, "SAMPLE_ID", "DOMAIN")) {
-                    return Optional.of(ranked(conn, table, "DOMAIN", window, limit));
-                }
-            }
-            return Optional.empty();
-        });
+        return topValues("cannot read domains", "domains", "domain", window, limit);
     }
 
-    /** Most frequent magic (content) types, or empty while {@code analysis} has no {@code magic_type}. */
+    /** Most frequent magic (content) types, or empty until an analysis has been parsed. */
     public Optional<List<Ranked>> topMagicTypes(Window window, int limit) {
-        return db.withConnection("cannot read file types", conn -> {
-            if (!hasColumns(conn, ANALYSIS, "SAMPLE_ID", "MAGIC_TYPE")) {
+        return topValues("cannot read file types", "analysis", "magic_type", window, limit);
+    }
+
+    /** {@code table} and {@code column} are constants of this class, never input. */
+    private Optional<List<Ranked>> topValues(String failure, String table, String column, Window window,
+                                             int limit) {
+        return db.withConnection(failure, conn -> {
+            if (!hasRows(conn, "analysis")) {
                 return Optional.empty();
             }
-            return Optional.of(ranked(conn, ANALYSIS, "MAGIC_TYPE", window, limit));
-        });
-    }
-
-    /**
-     * {@code candidate} and {@code candidateColumn} are constants of this class, checked to exist; the names put
-     * into the SQL are their stored spellings from INFORMATION_SCHEMA, never input.
-     */
-    private static List<Ranked> ranked(Connection conn, String candidate, String candidateColumn, Window window,
-                                       int limit) throws SQLException {
-        TableColumns found = TableColumns.of(conn, candidate).orElseThrow();
-        String table = found.table();
-        String column = found.first(List.of(candidateColumn)).orElseThrow();
-        String sql = """
-                SELECT c."%2$s" AS name, COUNT(DISTINCT s.id) AS samples
-                FROM "%1$s" c JOIN samples s ON s.id = c.sample_id
-                WHERE c."%2$s" IS NOT NULL AND %3$s
-                GROUP BY c."%2$s"
-                ORDER BY samples DESC, name
-                LIMIT ?""".formatted(table, column, IN_WINDOW);
-        try (PreparedStatement st = conn.prepareStatement(sql)) {
-            int next = bindWindow(st, 1, window);
-            st.setInt(next, limit);
-            List<Ranked> rows = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Ranked(String.valueOf(rs.getObject("name")), rs.getLong("samples")));
+            String sql = """
+                    SELECT c.%2$s AS name, COUNT(DISTINCT s.id) AS samples
+                    FROM %1$s c JOIN samples s ON s.id = c.sample_id
+                    WHERE c.%2$s IS NOT NULL AND %3$s
+                    GROUP BY c.%2$s
+                    ORDER BY samples DESC, name
+                    LIMIT ?""".formatted(table, column, IN_WINDOW);
+            try (PreparedStatement st = conn.prepareStatement(sql)) {
+                int next = bindWindow(st, 1, window);
+                st.setInt(next, limit);
+                List<Ranked> rows = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Ranked(rs.getString("name"), rs.getLong("samples")));
+                    }
                 }
+                return Optional.of(List.copyOf(rows));
             }
-            return List.copyOf(rows);
-        }
+        });
     }
 
     private static int bindWindow(PreparedStatement st, int first, Window window) throws SQLException {
@@ -253,58 +221,11 @@ public final class ReportQueries {
         return index;
     }
 
-    private static boolean hasColumns(Connection conn, String table, String... columns) throws SQLException {
-        Optional<TableColumns> found = TableColumns.of(conn, table);
-        if (found.isEmpty()) {
-            return false;
-        }
-        for (String column : columns) {
-            if (found.get().first(List.of(column)).isEmpty()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The first of {@code candidates} that {@code table} has, in its stored spelling. */
-    private static Optional<String> firstColumn(Connection conn, String table, List<String> candidates)
-            throws SQLException {
-        return TableColumns.of(conn, table).flatMap(found -> found.first(candidates));
-    }
-
-    /** A table of the current schema as stored (H2 keeps unquoted names upper case), with its columns. */
-    private record TableColumns(String table, List<String> columns) {
-        static Optional<TableColumns> of(Connection conn, String table) throws SQLException {
-            try (PreparedStatement st = conn.prepareStatement("""
-                    SELECT table_name, column_name FROM information_schema.columns
-                    WHERE table_schema = CURRENT_SCHEMA AND UPPER(table_name) = ?
-                    ORDER BY table_name, ordinal_position""")) {
-                st.setString(1, table.toUpperCase(Locale.ROOT));
-                String stored = null;
-                List<String> columns = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        if (stored == null) {
-                            stored = rs.getString(1);
-                        }
-                        if (stored.equals(rs.getString(1))) {
-                            columns.add(rs.getString(2));
-                        }
-                    }
-                }
-                return stored == null ? Optional.empty() : Optional.of(new TableColumns(stored, columns));
-            }
-        }
-
-        Optional<String> first(List<String> candidates) {
-            for (String candidate : candidates) {
-                for (String column : columns) {
-                    if (column.equalsIgnoreCase(candidate)) {
-                        return Optional.of(column);
-                    }
-                }
-            }
-            return Optional.empty();
+    /** Whether {@code table} (a constant of this class) has any row. */
+    private static boolean hasRows(Connection conn, String table) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("SELECT 1 FROM " + table + " LIMIT 1");
+             ResultSet rs = st.executeQuery()) {
+            return rs.next();
         }
     }
 

@@ -114,7 +114,7 @@ class ActivityReportTest {
     }
 
     @Test
-    void iocsDomainsAndMagicTypesAreNotAvailableUntilTheirTablesExist() {
+    void iocsDomainsAndMagicTypesAreNotAvailableUntilAnAnalysisIsParsed() {
         ReportFixtures.storeHandCounted(dataDir);
         ActivityReport report = load(Window.ALL, BERLIN);
 
@@ -131,19 +131,17 @@ class ActivityReportTest {
     }
 
     @Test
-    void iocsDomainsAndMagicTypesAreRankedOnceTheCorrelationTablesExist() throws Exception {
+    void iocsDomainsAndMagicTypesAreRankedOnceAnalysesAreParsed() throws Exception {
         ReportFixtures.storeHandCounted(dataDir);
         ReportFixtures.asOwner(dataDir,
-                "CREATE TABLE iocs (sample_id CHAR(32), ioc VARCHAR(255), severity INT)",
-                "CREATE TABLE domains (sample_id CHAR(32), domain VARCHAR(255))",
-                "CREATE TABLE analysis (sample_id CHAR(32), threat_score INT, magic_type VARCHAR(255))",
-                ("INSERT INTO iocs VALUES ('%1$032x', 'persistence-run-key', 80),"
+                ("INSERT INTO iocs (sample_id, ioc, severity) VALUES ('%1$032x', 'persistence-run-key', 80),"
                         + " ('%2$032x', 'persistence-run-key', 80), ('%2$032x', 'persistence-run-key', 80),"
                         + " ('%3$032x', 'network-dns-tunnel', 60),"
                         + " ('%4$032x', 'network-dns-tunnel', 60)").formatted(1, 2, 3, 10),
-                "INSERT INTO domains VALUES ('%032x', 'cdn-update.example.com'), ('%032x', 'telemetry.example.org')"
+                "INSERT INTO domains (sample_id, domain) VALUES ('%032x', 'cdn-update.example.com'), ('%032x', 'telemetry.example.org')"
                         .formatted(1, 2),
-                "INSERT INTO analysis VALUES ('%032x', 95, 'PE32 executable'), ('%032x', 20, 'PE32 executable')"
+                "INSERT INTO analysis (sample_id, threat_score, magic_type, parsed_at) VALUES"
+                        + " ('%1$032x', 95, 'PE32 executable', NOW()), ('%2$032x', 20, 'PE32 executable', NOW())"
                         .formatted(1, 4));
 
         ActivityReport all = load(Window.ALL, BERLIN);

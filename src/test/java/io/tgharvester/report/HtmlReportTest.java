@@ -172,7 +172,7 @@ class HtmlReportTest {
         assertDrawnCharts(html, 2);
         assertTrue(html.contains("<table class=\"heat\">"));
         assertTrue(html.contains("<table class=\"data\" data-table=\"top_file_types\">"));
-        assertEquals(3, count(html, "Not available yet: needs the correlation tables"));
+        assertEquals(3, count(html, "Not available yet: no analysis.json has been parsed into"));
         assertSelfContained(html);
     }
 }

@@ -136,13 +136,11 @@ class UsersReportTest {
     }
 
     @Test
-    void threatScoreColumnsAppearOnceTheAnalysisTableExists() throws Exception {
+    void threatScoreColumnsAppearOnceAnalysesAreParsed() throws Exception {
         ReportFixtures.storeHandCounted(dataDir);
-        ReportFixtures.asOwner(dataDir,
-                "CREATE TABLE analysis (sample_id CHAR(32) PRIMARY KEY, threat_score INT)",
-                "INSERT INTO analysis VALUES ('%032x', 95), ('%032x', 40), ('%032x', 90), ('%032x', 10)"
-                        .formatted(1, 2, 3, 4),
-                "INSERT INTO analysis VALUES ('%032x', 100)".formatted(10));
+        ReportFixtures.asOwner(dataDir, ("INSERT INTO analysis (sample_id, threat_score, parsed_at) VALUES"
+                + " ('%032x', 95, NOW()), ('%032x', 40, NOW()), ('%032x', 90, NOW()), ('%032x', 10, NOW()),"
+                + " ('%032x', 100, NOW())").formatted(1, 2, 3, 4, 10));
 
         UsersReport report = load(window());
 
@@ -160,7 +158,7 @@ class UsersReportTest {
     }
 
     @Test
-    void withoutTheAnalysisTableTheThreatColumnsAreLeftOut() {
+    void beforeAnyAnalysisIsParsedTheThreatColumnsAreLeftOut() {
         ReportFixtures.storeHandCounted(dataDir);
 
         UsersReport report = load(Window.ALL);
