@@ -6,6 +6,7 @@ import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.pipeline.HarvestScheduler;
 import io.tgharvester.pipeline.Harvester;
 import io.tgharvester.pipeline.StageResult;
+import io.tgharvester.report.DailyReportWriter;
 import io.tgharvester.report.HarvestSummary;
 import java.time.Clock;
 import java.util.List;
@@ -59,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
     private void runDaemon(Harvester harvester, HarvesterConfig cfg) throws InterruptedException {
         HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
                 cfg.downloadInterval());
+        cfg.reportSchedule().ifPresent(schedule -> scheduler.scheduleReport(schedule,
+                new DailyReportWriter(harvester.reportQueries(), cfg.dataDir(), schedule.zone(), schedule.period(),
+                        Clock.systemUTC())::write));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("event=stopping detail=\"waiting for running jobs\"");
@@ -71,6 +75,8 @@ final class RunCommand implements Callable<Integer> {
         log.info("event=started data_dir={} base_url={} fetch_every={} state_every={} download_every={}",
                 cfg.dataDir().toAbsolutePath(), cfg.baseUrl(), Durations.format(cfg.fetchInterval()),
                 Durations.format(cfg.stateInterval()), Durations.format(cfg.downloadInterval()));
+        cfg.reportSchedule().ifPresent(schedule -> log.info("event=reports-scheduled cron=\"{}\" zone={} period={}",
+                schedule.cron(), schedule.zone(), Durations.format(schedule.period())));
         stopped.await();
     }
 }

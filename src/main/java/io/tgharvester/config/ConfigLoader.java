@@ -8,7 +8,10 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.quartz.CronExpression;
 
 /**
  * Layers configuration: the packaged defaults (conf/harvester.properties), an installation's edited copy of that
@@ -29,7 +33,8 @@ public final class ConfigLoader {
             "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
             "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
-            "harvester.download.retry-max", "harvester.backoff.base", "harvester.backoff.max");
+            "harvester.download.retry-max", "harvester.backoff.base", "harvester.backoff.max",
+            "harvester.report.schedule", "harvester.report.zone", "harvester.report.period");
 
     /** Environment names kept for the documented short spellings. */
     private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir");
@@ -137,7 +142,28 @@ public final class ConfigLoader {
                 duration(v, "harvester.download.retry-base"),
                 duration(v, "harvester.download.retry-max"),
                 duration(v, "harvester.backoff.base"),
-                duration(v, "harvester.backoff.max"));
+                duration(v, "harvester.backoff.max"),
+                reportSchedule(v));
+    }
+
+    private static Optional<HarvesterConfig.ReportSchedule> reportSchedule(Map<String, String> v) {
+        String cron = v.getOrDefault("harvester.report.schedule", "").trim();
+        if (cron.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            CronExpression.validateExpression(cron);
+        } catch (ParseException e) {
+            throw new ConfigException("harvester.report.schedule: '" + cron + "' is not a Quartz cron expression ("
+                    + e.getMessage() + "); e.g. '0 0 6 * * ?' is every day at 06:00");
+        }
+        String zone = v.getOrDefault("harvester.report.zone", "").trim();
+        try {
+            return Optional.of(new HarvesterConfig.ReportSchedule(cron,
+                    zone.isEmpty() ? ZoneId.systemDefault() : ZoneId.of(zone), duration(v, "harvester.report.period")));
+        } catch (DateTimeException e) {
+            throw new ConfigException("harvester.report.zone: unknown time zone '" + zone + "'");
+        }
     }
 
     private static Optional<ApiKeySource> apiKey(Map<String, String> v) {

@@ -3,6 +3,7 @@ package io.tgharvester.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +29,15 @@ public record HarvesterConfig(
         Duration retryBase,
         Duration retryMax,
         Duration backoffBase,
-        Duration backoffMax) {
+        Duration backoffMax,
+        Optional<ReportSchedule> reportSchedule) {
+
+    /**
+     * The daemon's scheduled HTML report: a Quartz cron expression (seconds first, e.g. {@code 0 0 6 * * ?}) read in
+     * {@code zone}, and how far back each report looks.
+     */
+    public record ReportSchedule(String cron, ZoneId zone, Duration period) {
+    }
 
     /** How the API key travels: a bearer header, the {@code api_key} query parameter, or header first with fallback. */
     public enum AuthMode { AUTO, HEADER, QUERY }

@@ -1,7 +1,10 @@
 package io.tgharvester.pipeline;
 
+import io.tgharvester.config.HarvesterConfig.ReportSchedule;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.TimeZone;
+import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
@@ -10,12 +13,17 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
-/** All Quartz wiring: the three stage jobs on their intervals, in memory (the database is the durable queue). */
+/**
+ * All Quartz wiring: the three stage jobs on their intervals, in memory (the database is the durable queue), and
+ * optionally the report job on its cron schedule.
+ */
 public final class HarvestScheduler implements AutoCloseable {
     static final String HARVESTER = "harvester";
     static final JobKey FETCH = JobKey.jobKey("fetch-samples");
     static final JobKey STATE = JobKey.jobKey("check-states");
     static final JobKey DOWNLOAD = JobKey.jobKey("download-artifacts");
+    static final String REPORT = "report";
+    private static final JobKey WRITE_REPORT = JobKey.jobKey("write-report");
 
     private final Scheduler scheduler;
     private final Harvester harvester;
@@ -25,7 +33,7 @@ public final class HarvestScheduler implements AutoCloseable {
         try {
             Properties props = new Properties();
             props.setProperty("org.quartz.scheduler.instanceName", "tg-harvester-" + System.identityHashCode(this));
-            props.setProperty("org.quartz.threadPool.threadCount", "3");
+            props.setProperty("org.quartz.threadPool.threadCount", "4");
             props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
             scheduler = new StdSchedulerFactory(props).getScheduler();
@@ -35,6 +43,21 @@ public final class HarvestScheduler implements AutoCloseable {
             schedule(DownloadArtifactsJob.class, DOWNLOAD, downloadEvery);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up the Quartz scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code writeReport} on {@code schedule}'s cron expression, read in its zone. */
+    public void scheduleReport(ReportSchedule schedule, Runnable writeReport) {
+        try {
+            scheduler.getContext().put(REPORT, writeReport);
+            scheduler.scheduleJob(JobBuilder.newJob(WriteReportJob.class).withIdentity(WRITE_REPORT).build(),
+                    TriggerBuilder.newTrigger().withIdentity(WRITE_REPORT.getName())
+                            .withSchedule(CronScheduleBuilder.cronSchedule(schedule.cron())
+                                    .inTimeZone(TimeZone.getTimeZone(schedule.zone()))
+                                    .withMisfireHandlingInstructionDoNothing())
+                            .build());
+        } catch (SchedulerException | RuntimeException e) {
+            throw new IllegalStateException("cannot schedule the report job: " + e.getMessage(), e);
         }
     }
 

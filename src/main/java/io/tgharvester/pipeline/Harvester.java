@@ -8,6 +8,7 @@ import io.tgharvester.store.DataDirLock;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.JobRunStore;
 import io.tgharvester.store.Queries;
+import io.tgharvester.store.ReportQueries;
 import io.tgharvester.store.SampleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +94,11 @@ public final class Harvester implements AutoCloseable {
     /** Read queries on this harvester's database (status, per-user statistics). */
     public Queries queries() {
         return new Queries(db);
+    }
+
+    /** The queries behind the reports, on this harvester's database. */
+    public ReportQueries reportQueries() {
+        return new ReportQueries(db);
     }
 
     StageRunner runner() {

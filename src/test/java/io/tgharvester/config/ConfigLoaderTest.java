@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,26 @@ class ConfigLoaderTest {
                 Map.of("tg.base-url", "panacea"))).getMessage().startsWith("tg.base-url"));
         HarvesterConfig keyless = loader.load(Optional.empty(), Map.of());
         assertTrue(assertThrows(ConfigException.class, keyless::requireApiKey).getMessage().contains("TG_API_KEY"));
+    }
+
+    @Test
+    void scheduledReportsAreOffByDefaultAndTheirCronAndZoneAreChecked() {
+        ConfigLoader loader = new ConfigLoader(Map.of(), Optional.empty());
+
+        assertTrue(loader.load(Optional.empty(), Map.of()).reportSchedule().isEmpty());
+        assertEquals(Optional.of(new HarvesterConfig.ReportSchedule("0 0 6 * * ?", ZoneId.of("Europe/Berlin"),
+                        Duration.ofDays(30))),
+                loader.load(Optional.empty(), Map.of("harvester.report.schedule", "0 0 6 * * ?",
+                        "harvester.report.zone", "Europe/Berlin", "harvester.report.period", "30d")).reportSchedule());
+        assertEquals(ZoneId.systemDefault(), loader.load(Optional.empty(),
+                Map.of("harvester.report.schedule", "0 0 6 * * ?")).reportSchedule().orElseThrow().zone());
+        String badCron = assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.report.schedule", "0 6 * * *"))).getMessage();
+        assertTrue(badCron.startsWith("harvester.report.schedule: '0 6 * * *' is not a Quartz cron expression"),
+                badCron);
+        assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.report.schedule", "0 0 6 * * ?", "harvester.report.zone", "Mars/Olympus")))
+                .getMessage().contains("unknown time zone 'Mars/Olympus'"));
     }
 
     @Test

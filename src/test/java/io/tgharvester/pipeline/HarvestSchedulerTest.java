@@ -16,10 +16,15 @@ import io.tgharvester.TgJson;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.config.ConfigLoader;
 import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.config.HarvesterConfig.ReportSchedule;
+import io.tgharvester.report.DailyReportWriter;
 import io.tgharvester.store.StoreException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +83,42 @@ class HarvestSchedulerTest {
         }
         assertEquals(4, wm.findAll(getRequestedFor(urlPathMatching("/api/v2/samples/" + id + "/.*"))).size(),
                 "the download started right after the state check saw succ, not 10 s later");
+    }
+
+    @Test
+    void theReportJobWritesTheHtmlReportOnItsCronSchedule() throws Exception {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
+                TgJson.sample(12, "succ", "gus", Instant.now().minus(2, ChronoUnit.HOURS)
+                        .truncatedTo(ChronoUnit.SECONDS)))))));
+        wm.stubFor(get(urlPathMatching("/api/v2/samples/.*/.*")).willReturn(aResponse().withStatus(404)));
+        HarvesterConfig cfg = config();
+        Path latest = dataDir.resolve("reports").resolve("latest.html");
+
+        try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
+            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
+                    cfg.downloadInterval());
+            scheduler.scheduleReport(new ReportSchedule("* * * * * ?", ZoneOffset.UTC, Duration.ofDays(7)),
+                    new DailyReportWriter(harvester.reportQueries(), dataDir, ZoneOffset.UTC, Duration.ofDays(7),
+                            Clock.systemUTC())::write);
+            scheduler.start();
+            try {
+                Instant deadline = Instant.now().plusSeconds(20);
+                while (!Files.exists(latest) || !Files.readString(latest).contains("gus")) {
+                    assertTrue(Instant.now().isBefore(deadline), "no report with gus's sample within 20 s");
+                    Thread.sleep(100);
+                }
+            } finally {
+                scheduler.close();
+            }
+        }
+        String html = Files.readString(latest);
+        assertTrue(html.contains("<svg"), "the report has its charts");
+        try (var reports = Files.list(dataDir.resolve("reports"))) {
+            List<String> names = reports.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, names.size(), "one dated file a day, replaced by later runs, and no temp file: " + names);
+            assertEquals("latest.html", names.get(0));
+            assertTrue(names.get(1).matches("users-\\d{4}-\\d{2}-\\d{2}\\.html"), names.get(1));
+        }
     }
 
     @Test
