@@ -4,9 +4,12 @@ import io.tgharvester.config.Durations;
 import io.tgharvester.report.ReportFiles;
 import io.tgharvester.report.ReportFormat;
 import io.tgharvester.report.ReportScope;
+import io.tgharvester.store.Database;
+import io.tgharvester.store.ReportQueries;
 import io.tgharvester.store.ReportQueries.Window;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Option;
 
 /** The window, format, output and zone flags both {@code report} subcommands share. */
@@ -102,8 +106,20 @@ final class ReportOptions {
         }
     }
 
+    /**
+     * Opens the configured data dir's database read-only, renders the report of the window these options give
+     * with {@code render}, and prints it or writes it to --out.
+     */
+    int run(Main main, ConfigOptions config, BiFunction<ReportQueries, ReportScope, String> render) {
+        ReportScope scope = scope(Clock.systemUTC().instant());
+        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
+            emit(main.out(), render.apply(new ReportQueries(db), scope));
+        }
+        return 0;
+    }
+
     /** Prints the report, or writes it to --out and says where. */
-    void emit(PrintWriter stdout, String report) {
+    private void emit(PrintWriter stdout, String report) {
         if (out == null) {
             stdout.print(report);
         } else {

@@ -4,11 +4,7 @@ import io.tgharvester.report.ActivityReport;
 import io.tgharvester.report.HtmlReport;
 import io.tgharvester.report.ReportFormat;
 import io.tgharvester.report.ReportRenderer;
-import io.tgharvester.report.ReportScope;
 import io.tgharvester.report.UsersReport;
-import io.tgharvester.store.Database;
-import io.tgharvester.store.ReportQueries;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,16 +29,11 @@ final class ReportUsersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Main main = report.main;
-        ReportScope scope = options.scope(Clock.systemUTC().instant());
-        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
-            ReportQueries queries = new ReportQueries(db);
+        return options.run(report.main, config, (queries, scope) -> {
             UsersReport users = UsersReport.load(queries, scope);
-            String text = options.format == ReportFormat.HTML
+            return options.format == ReportFormat.HTML
                     ? HtmlReport.users(users, ActivityReport.load(queries, scope))
                     : ReportRenderer.render(users.document(), options.format);
-            options.emit(main.out(), text);
-        }
-        return 0;
+        });
     }
 }

@@ -328,26 +328,28 @@ final class Charts {
         return chart;
     }
 
+    // CategoryPlot and XYPlot share these setters without sharing an interface for them.
     private static void style(CategoryPlot plot) {
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setOutlineVisible(false);
         plot.setRangeGridlinePaint(GRID);
         plot.setRangeGridlineStroke(new BasicStroke(1f));
         plot.setDomainGridlinesVisible(false);
         plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
-        styleAxis(plot.getDomainAxis());
-        styleAxis(plot.getRangeAxis());
+        style(plot, plot.getDomainAxis(), plot.getRangeAxis());
     }
 
     private static void style(XYPlot plot) {
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setOutlineVisible(false);
         plot.setRangeGridlinePaint(GRID);
         plot.setRangeGridlineStroke(new BasicStroke(1f));
         plot.setDomainGridlinesVisible(false);
         plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
-        styleAxis(plot.getDomainAxis());
-        styleAxis(plot.getRangeAxis());
+        style(plot, plot.getDomainAxis(), plot.getRangeAxis());
+    }
+
+    private static void style(Plot plot, Axis domain, Axis range) {
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setOutlineVisible(false);
+        styleAxis(domain);
+        styleAxis(range);
     }
 
     private static void styleAxis(Axis axis) {

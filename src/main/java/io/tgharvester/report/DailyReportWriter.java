@@ -1,11 +1,8 @@
 package io.tgharvester.report;
 
+import io.tgharvester.store.Database;
 import io.tgharvester.store.ReportQueries;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,26 +53,12 @@ public final class DailyReportWriter {
         ReportScope scope = ReportScope.since(period, zone, now);
         UsersReport users = UsersReport.load(queries, scope);
         String html = HtmlReport.users(users, ActivityReport.load(queries, scope));
-        createPrivateDirectory(reportsDir);
+        Database.createPrivateDirectory(reportsDir); // owner-only, like the data dir: reports name who submitted what
         Path dated = reportsDir.resolve("users-" + DATE.format(now.atZone(zone)) + ".html");
         ReportFiles.writeAtomically(dated, html);
         ReportFiles.writeAtomically(reportsDir.resolve(LATEST), html);
         log.info("event=report-written file={} submissions={} users={}", dated, users.total().submissions(),
                 users.users().size());
         return dated;
-    }
-
-    /** Owner-only, like the data dir: the reports name who submitted what. */
-    private static void createPrivateDirectory(Path dir) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the reports dir " + dir.toAbsolutePath(), e);
-        }
     }
 }

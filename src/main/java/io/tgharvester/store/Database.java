@@ -140,7 +140,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Owner-only: the database and artifacts describe the organization's malware submissions. */
-    static void createPrivateDirectory(Path dir) {
+    public static void createPrivateDirectory(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
@@ -149,7 +149,7 @@ public final class Database implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data dir " + dir.toAbsolutePath(), e);
+            throw new UncheckedIOException("cannot create directory " + dir.toAbsolutePath(), e);
         }
     }
 }
