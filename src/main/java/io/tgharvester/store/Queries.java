@@ -97,7 +97,14 @@ public final class Queries {
     }
 
     private static QueryResult run(Connection conn, String sql) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = conn.prepareStatement(sql)) {
+            return result(st);
+        }
+    }
+
+    /** Runs a prepared, bound query: its column labels in lower case, times as UTC OffsetDateTime. */
+    static QueryResult result(PreparedStatement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery()) {
             ResultSetMetaData meta = rs.getMetaData();
             List<String> columns = new ArrayList<>();
             for (int c = 1; c <= meta.getColumnCount(); c++) {
