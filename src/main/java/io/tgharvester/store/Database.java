@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     static final String FILE_NAME = "harvester";
     private static final String ADMIN = "harvester";
-    private static final String READER = "READER";
-    private static final String READER_PASSWORD = "reader";
+    static final String READER = "READER";
+    static final String READER_PASSWORD = "reader";
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
@@ -84,7 +84,12 @@ public final class Database implements AutoCloseable {
             throw new StoreException("no harvester database in " + dataDir.toAbsolutePath()
                     + ": run `tg-harvester run --once` (or the demo) first, or point harvester.data-dir at it");
         }
-        return new Database(JdbcConnectionPool.create(url(dataDir, ";IFEXISTS=TRUE"), READER, READER_PASSWORD));
+        return new Database(JdbcConnectionPool.create(readerUrl(dataDir), READER, READER_PASSWORD));
+    }
+
+    /** The URL the read-only user opens an existing database by (never creating one). */
+    static String readerUrl(Path dataDir) {
+        return url(dataDir, ";IFEXISTS=TRUE");
     }
 
     public static boolean exists(Path dataDir) {
