@@ -70,11 +70,14 @@ final class FindCommand implements Callable<Integer> {
         String value = indicator.normalize(what.value());
         try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
             CorrelationQueries queries = new CorrelationQueries(db);
-            main.out().print(TableRenderer.render(queries.find(indicator, value, limit), format));
+            CorrelationQueries.Found found = queries.find(indicator, value, limit);
+            main.out().print(TableRenderer.render(found.samples(), format));
             main.out().flush();
-            long total = queries.count(indicator, value);
-            if (total > limit) {
-                main.err().printf("%d samples match; the newest %d are listed (--limit).%n", total, limit);
+            if (found.matching().isEmpty()) {
+                main.err().printf("Thousands of samples match; the newest %d are listed (--limit).%n", limit);
+            } else if (found.matching().getAsLong() > limit) {
+                main.err().printf("%d samples match; the newest %d are listed (--limit).%n",
+                        found.matching().getAsLong(), limit);
             }
             if (!queries.anyAnalysisParsed()) {
                 main.err().println("No analysis.json has been parsed into the correlation tables yet:"

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -53,60 +54,87 @@ public final class CorrelationQueries {
     }
 
     /**
+     * Up to this many matching rows, a value is looked up through its index and its samples sorted; beyond it,
+     * samples are walked newest first and each is checked, which finds the newest ones of a common value (a public
+     * resolver, an IOC most samples fire) without touching all of them.
+     */
+    static final int COMMON = 5_000;
+
+    /** The newest samples matching a value, and how many match in all when that is cheap to know. */
+    public record Found(QueryResult samples, OptionalLong matching) {
+    }
+
+    /**
      * Samples showing {@code value} (already in its stored form, see {@link Indicator#normalize}), newest submission
      * first, at most {@code limit}; {@code matched} says what matched (the URL, the IOC's title, the file's path).
+     * The number of matching samples is counted when at most {@link #COMMON} rows match.
      */
-    public QueryResult find(Indicator indicator, String value, int limit) {
-        String sql = """
-                SELECT %s, m.matched
-                FROM (%s) m
-                JOIN samples s ON s.id = m.sample_id
-                LEFT JOIN analysis a ON a.sample_id = s.id
-                ORDER BY s.submitted_at DESC NULLS LAST, s.id
-                LIMIT ?2""".formatted(SAMPLE_COLUMNS, matches(indicator));
+    public Found find(Indicator indicator, String value, int limit) {
+        Lookup lookup = Lookup.of(indicator);
         return db.withConnection("cannot search the correlation tables", conn -> {
+            boolean common = count(conn, "SELECT COUNT(*) FROM (" + lookup.rows + " LIMIT " + (COMMON + 1) + ") r",
+                    value) > COMMON;
+            OptionalLong matching = common ? OptionalLong.empty() : OptionalLong.of(count(conn,
+                    "SELECT COUNT(DISTINCT sample_id) FROM (" + lookup.rows + ") r", value));
+            String sql = """
+                    SELECT %s, %s AS matched
+                    FROM samples s LEFT JOIN analysis a ON a.sample_id = s.id
+                    WHERE %s
+                    ORDER BY s.submitted_at DESC NULLS LAST, s.id
+                    LIMIT ?2""".formatted(SAMPLE_COLUMNS, lookup.matched,
+                    common ? lookup.exists : "s.id IN (SELECT sample_id FROM (" + lookup.rows + ") r)");
             try (PreparedStatement st = conn.prepareStatement(sql)) {
                 st.setString(1, value);
                 st.setInt(2, limit);
-                return Queries.result(st);
+                return new Found(Queries.result(st), matching);
             }
         });
     }
 
-    /** How many samples show {@code value}, however many {@link #find} lists. */
-    public long count(Indicator indicator, String value) {
-        return db.withConnection("cannot search the correlation tables", conn -> {
-            try (PreparedStatement st = conn.prepareStatement("SELECT COUNT(*) FROM (" + matches(indicator) + ") m")) {
-                st.setString(1, value);
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
+    private static long count(Connection conn, String sql, String value) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement(sql)) {
+            st.setString(1, value);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
-        });
+        }
     }
 
-    /** One row per sample: its id and a description of what matched; the value is parameter 1. */
-    private static String matches(Indicator indicator) {
-        return switch (indicator) {
-            case DOMAIN -> "SELECT sample_id, MIN(domain) AS matched FROM domains WHERE domain = ?1 GROUP BY sample_id";
-            case IP -> """
-                    SELECT sample_id, MIN(matched) AS matched FROM (
-                        SELECT sample_id, 'to ' || dst_ip || COALESCE(':' || dst_port, '') AS matched
-                        FROM network_flows WHERE dst_ip = ?1
-                        UNION ALL
-                        SELECT sample_id, 'from ' || src_ip AS matched FROM network_flows WHERE src_ip = ?1)
-                    GROUP BY sample_id""";
-            case SHA256 -> """
-                    SELECT sample_id, MIN(matched) AS matched FROM (
-                        SELECT sample_id, COALESCE(relation, 'artifact') || COALESCE(' ' || path, '') AS matched
-                        FROM artifact_hashes WHERE sha256 = ?1
-                        UNION ALL
-                        SELECT id AS sample_id, 'submitted file' AS matched FROM samples WHERE sha256 = ?1)
-                    GROUP BY sample_id""";
-            case IOC -> "SELECT sample_id, MIN(COALESCE(title, ioc)) AS matched FROM iocs WHERE ioc = ?1 GROUP BY sample_id";
-            case URL_LIKE -> "SELECT sample_id, MIN(url) AS matched FROM urls WHERE url LIKE ?1 GROUP BY sample_id";
-        };
+    /**
+     * One indicator's SQL, the value always parameter 1: {@code rows} lists a sample id per matching row,
+     * {@code exists} tests sample {@code s}, {@code matched} describes what matched in sample {@code s}.
+     */
+    private record Lookup(String rows, String exists, String matched) {
+        static Lookup of(Indicator indicator) {
+            return switch (indicator) {
+                case DOMAIN -> new Lookup("SELECT sample_id FROM domains WHERE domain = ?1",
+                        "EXISTS (SELECT 1 FROM domains x WHERE x.domain = ?1 AND x.sample_id = s.id)",
+                        "CAST(?1 AS VARCHAR)");
+                case IP -> new Lookup("""
+                        SELECT sample_id FROM network_flows WHERE dst_ip = ?1
+                        UNION ALL SELECT sample_id FROM network_flows WHERE src_ip = ?1""", """
+                        (EXISTS (SELECT 1 FROM network_flows x WHERE x.dst_ip = ?1 AND x.sample_id = s.id)
+                         OR EXISTS (SELECT 1 FROM network_flows x WHERE x.src_ip = ?1 AND x.sample_id = s.id))""", """
+                        (SELECT MIN(CASE WHEN x.dst_ip = ?1 THEN 'to ' || x.dst_ip || COALESCE(':' || x.dst_port, '')
+                                         ELSE 'from ' || x.src_ip END)
+                         FROM network_flows x WHERE x.sample_id = s.id AND (x.dst_ip = ?1 OR x.src_ip = ?1))""");
+                case SHA256 -> new Lookup("""
+                        SELECT sample_id FROM artifact_hashes WHERE sha256 = ?1
+                        UNION ALL SELECT id FROM samples WHERE sha256 = ?1""", """
+                        (s.sha256 = ?1
+                         OR EXISTS (SELECT 1 FROM artifact_hashes x WHERE x.sha256 = ?1 AND x.sample_id = s.id))""", """
+                        COALESCE((SELECT MIN(COALESCE(x.relation, 'artifact') || COALESCE(' ' || x.path, ''))
+                                  FROM artifact_hashes x WHERE x.sample_id = s.id AND x.sha256 = ?1),
+                                 'submitted file')""");
+                case IOC -> new Lookup("SELECT sample_id FROM iocs WHERE ioc = ?1",
+                        "EXISTS (SELECT 1 FROM iocs x WHERE x.ioc = ?1 AND x.sample_id = s.id)",
+                        "(SELECT MIN(COALESCE(x.title, x.ioc)) FROM iocs x WHERE x.sample_id = s.id AND x.ioc = ?1)");
+                case URL_LIKE -> new Lookup("SELECT sample_id FROM urls WHERE url LIKE ?1",
+                        "EXISTS (SELECT 1 FROM urls x WHERE x.sample_id = s.id AND x.url LIKE ?1)",
+                        "(SELECT MIN(x.url) FROM urls x WHERE x.sample_id = s.id AND x.url LIKE ?1)");
+            };
+        }
     }
 
     /** Whether the parse stage has filled the correlation tables with anything yet. */
