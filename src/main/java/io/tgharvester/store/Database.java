@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.util.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +27,7 @@ public final class Database implements AutoCloseable {
     static final String FILE_NAME = "harvester";
     private static final String ADMIN = "harvester";
     static final String READER = "READER";
-    static final String READER_PASSWORD = "reader";
+    private static final String LEGACY_READER_PASSWORD = "reader";
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
@@ -38,20 +41,52 @@ public final class Database implements AutoCloseable {
     /** Opens (creating and migrating as needed) the database of a data dir. */
     public static Database open(Path dataDir) {
         createPrivateDirectory(dataDir);
+        DatabaseSecrets secrets = DatabaseSecrets.loadOrCreate(dataDir);
         String url = url(dataDir, "");
         long giveUp = System.nanoTime() + LOCK_WAIT.toNanos();
         while (true) {
             try {
-                Flyway.configure().dataSource(url, ADMIN, "").locations("classpath:db/migration").load().migrate();
-                return new Database(JdbcConnectionPool.create(url, ADMIN, ""));
-            } catch (FlywayException e) {
+                if (exists(dataDir)) {
+                    adoptSecrets(url, secrets);
+                }
+                Flyway.configure().dataSource(url, ADMIN, secrets.admin()).locations("classpath:db/migration").load()
+                        .migrate();
+                Database db = new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()));
+                db.withConnection("cannot set the read-only user's password", conn -> {
+                    try (Statement st = conn.createStatement()) {
+                        return st.executeUpdate("ALTER USER " + READER + " SET PASSWORD "
+                                + StringUtils.quoteStringSQL(secrets.reader()));
+                    }
+                });
+                return db;
+            } catch (FlywayException | SQLException e) {
                 if (!heldByAProcessThatJustDied(e) || System.nanoTime() > giveUp) {
-                    throw e;
+                    throw e instanceof SQLException sql ? new StoreException("cannot open the database", sql)
+                            : (FlywayException) e;
                 }
                 log.info("event=database-lock-wait detail=\"the last process on this data dir stopped moments ago;"
                         + " waiting for H2 to release its lock\"");
                 sleep(Duration.ofMillis(500));
             }
+        }
+    }
+
+    /**
+     * A database made before the secrets existed has an empty admin password: set the secret one, so the admin
+     * login is the data dir owner's alone from now on.
+     */
+    private static void adoptSecrets(String url, DatabaseSecrets secrets) throws SQLException {
+        try {
+            DriverManager.getConnection(url, ADMIN, secrets.admin()).close();
+        } catch (SQLException e) {
+            if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
+                throw e;
+            }
+            try (Connection conn = DriverManager.getConnection(url, ADMIN, "");
+                 Statement st = conn.createStatement()) {
+                st.executeUpdate("ALTER USER " + ADMIN + " SET PASSWORD " + StringUtils.quoteStringSQL(secrets.admin()));
+            }
+            log.info("event=database-passwords-set detail=\"the database users now have private passwords\"");
         }
     }
 
@@ -84,7 +119,17 @@ public final class Database implements AutoCloseable {
             throw new StoreException("no harvester database in " + dataDir.toAbsolutePath()
                     + ": run `tg-harvester run --once` (or the demo) first, or point harvester.data-dir at it");
         }
-        return new Database(JdbcConnectionPool.create(readerUrl(dataDir), READER, READER_PASSWORD));
+        return new Database(JdbcConnectionPool.create(readerUrl(dataDir), READER, readerPassword(dataDir)));
+    }
+
+    /** The read-only user's password: the data dir's secret, or V3's for a database no newer harvester opened. */
+    static String readerPassword(Path dataDir) {
+        return DatabaseSecrets.load(dataDir).map(DatabaseSecrets::reader).orElse(LEGACY_READER_PASSWORD);
+    }
+
+    /** An admin connection, for tools and tests that write rows directly; harvesting code uses the store classes. */
+    public Connection ownerConnection() throws SQLException {
+        return connection();
     }
 
     /** The URL the read-only user opens an existing database by (never creating one). */

@@ -58,7 +58,7 @@ public final class SqlToolsServer implements AutoCloseable {
             proxy = DriverManager.getConnection("jdbc:h2:" + memoryDb
                     + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH", "owner",
                     HexFormat.of().formatHex(secret));
-            List<String> tables = link(proxy, Database.readerUrl(dataDir));
+            List<String> tables = link(proxy, Database.readerUrl(dataDir), Database.readerPassword(dataDir));
             try (Statement st = proxy.createStatement()) {
                 st.execute("CREATE USER " + USER + " PASSWORD " + StringUtils.quoteStringSQL(PASSWORD));
                 st.execute("GRANT SELECT ON SCHEMA PUBLIC TO " + USER);
@@ -80,9 +80,9 @@ public final class SqlToolsServer implements AutoCloseable {
     }
 
     /** Links every table and view of the harvest (Flyway's bookkeeping aside), read-only, as the reader user. */
-    private static List<String> link(Connection proxy, String readerUrl) throws SQLException {
+    private static List<String> link(Connection proxy, String readerUrl, String readerPassword) throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (Connection harvest = DriverManager.getConnection(readerUrl, Database.READER, Database.READER_PASSWORD);
+        try (Connection harvest = DriverManager.getConnection(readerUrl, Database.READER, readerPassword);
              PreparedStatement st = harvest.prepareStatement("""
                      SELECT table_name FROM information_schema.tables
                      WHERE table_schema = 'PUBLIC' AND table_name <> 'flyway_schema_history'
@@ -96,7 +96,7 @@ public final class SqlToolsServer implements AutoCloseable {
             for (String table : tables) {
                 st.execute("CREATE LINKED TABLE %s('org.h2.Driver', %s, %s, %s, 'PUBLIC', %s) READONLY".formatted(
                         StringUtils.quoteIdentifier(table), StringUtils.quoteStringSQL(readerUrl),
-                        StringUtils.quoteStringSQL(Database.READER), StringUtils.quoteStringSQL(Database.READER_PASSWORD),
+                        StringUtils.quoteStringSQL(Database.READER), StringUtils.quoteStringSQL(readerPassword),
                         StringUtils.quoteStringSQL(table)));
             }
         }

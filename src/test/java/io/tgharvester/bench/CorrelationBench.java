@@ -8,7 +8,6 @@ import io.tgharvester.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -166,7 +165,6 @@ public final class CorrelationBench {
 
     /** Rows as a harvest with parsed analyses would hold them; returns the number of correlation rows. */
     private static long generate(Path dataDir, int samples) throws SQLException {
-        Database.open(dataDir).close();
         Random random = new Random(5);
         Zipf iocs = Zipf.of(300, 1.1);
         Zipf domains = Zipf.of(300_000, 1.0);
@@ -174,8 +172,8 @@ public final class CorrelationBench {
         Zipf drops = Zipf.of(50_000, 0.9);
         Instant first = Instant.parse("2025-11-24T00:00:00Z");
         long rows = 0;
-        try (Connection conn = DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath()
-                .resolve("harvester"), "harvester", "");
+        try (Database db = Database.open(dataDir);
+             Connection conn = db.ownerConnection();
              PreparedStatement sample = conn.prepareStatement("INSERT INTO samples (id, sha256, login, state,"
                      + " submitted_at, finished_at, first_seen_at, last_checked_at, filename)"
                      + " VALUES (?, ?, ?, 'succ', ?, ?, ?, ?, ?)");

@@ -6,7 +6,6 @@ import io.tgharvester.store.Database;
 import io.tgharvester.store.SampleStore;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DayOfWeek;
@@ -77,8 +76,7 @@ public final class ReportFixtures {
     /** Runs DDL/DML as the database owner, as a later migration would (the correlation tables don't exist yet). */
     public static void asOwner(Path dataDir, String... statements) throws SQLException {
         try (Database opened = Database.open(dataDir);
-             Connection conn = DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath()
-                     .resolve("harvester") + ";AUTO_SERVER=TRUE", "harvester", "");
+             Connection conn = opened.ownerConnection();
              Statement st = conn.createStatement()) {
             for (String sql : statements) {
                 st.execute(sql);

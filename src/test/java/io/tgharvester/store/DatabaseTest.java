@@ -1,16 +1,33 @@
 package io.tgharvester.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatabaseTest {
     @TempDir
     Path dir;
+
+    private static String url(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("harvester") + ";AUTO_SERVER=TRUE";
+    }
+
+    private static void assertLoginRefused(Path dataDir, String user, String password) {
+        SQLException e = assertThrows(SQLException.class,
+                () -> DriverManager.getConnection(url(dataDir), user, password).close(), user);
+        assertTrue(e.getMessage().contains("Wrong user name or password"), e.getMessage());
+    }
 
     @Test
     void aNewDataDirIsReadableByItsOwnerOnly() throws Exception {
@@ -19,5 +36,39 @@ class DatabaseTest {
         Database.open(dataDir).close();
 
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve(DatabaseSecrets.FILE))));
+    }
+
+    @Test
+    void theDatabaseUsersHavePrivatePasswordsSoTheLoopbackAutoServerServesOnlyTheOwner() throws Exception {
+        Path dataDir = dir.resolve("private");
+        try (Database db = Database.open(dataDir)) {
+            assertLoginRefused(dataDir, "harvester", "");
+            assertLoginRefused(dataDir, "READER", "reader");
+            DatabaseSecrets secrets = DatabaseSecrets.load(dataDir).orElseThrow();
+            DriverManager.getConnection(url(dataDir), "harvester", secrets.admin()).close();
+        }
+        try (Database reader = Database.openReadOnly(dataDir)) {
+            assertEquals(0L, new Queries(reader).userQuery("SELECT COUNT(*) FROM samples").rows().get(0).get(0));
+        }
+    }
+
+    @Test
+    void aDatabaseFromBeforeThePasswordsGetsThemAndKeepsItsRows() throws Exception {
+        Path dataDir = dir.resolve("legacy");
+        Files.createDirectories(dataDir);
+        Flyway.configure().dataSource(url(dataDir), "harvester", "").locations("classpath:db/migration").target("3")
+                .load().migrate();
+        try (Connection old = DriverManager.getConnection(url(dataDir), "harvester", "")) {
+            old.createStatement().execute("INSERT INTO job_runs (job, last_success_at) VALUES ('fetch', NOW())");
+        }
+
+        try (Database db = Database.open(dataDir)) {
+            assertEquals(List.of(List.of("fetch")), new Queries(db).userQuery("SELECT job FROM job_runs").rows());
+        }
+
+        assertLoginRefused(dataDir, "harvester", "");
+        Database.open(dataDir).close();
     }
 }

@@ -43,14 +43,17 @@ class QueriesTest {
         "CREATE ALIAS EXEC FOR 'java.lang.Runtime.exec'",
         "INSERT INTO job_runs (job) VALUES ('x')"})
     void refusesAnythingButOneReadQuery(String sql) {
+        String countTables = "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'";
+        List<List<Object>> tables;
+        try (Database db = Database.open(dataDir)) {
+            tables = new Queries(db).userQuery(countTables).rows();
+        }
         try (Database db = Database.openReadOnly(dataDir)) {
             assertThrows(StoreException.class, () -> new Queries(db).userQuery(sql));
         }
         try (Database db = Database.open(dataDir)) {
             assertEquals(List.of(List.of(0L)), new Queries(db).userQuery("SELECT COUNT(*) FROM job_runs").rows());
-            assertEquals(List.of(List.of(7L)), new Queries(db).userQuery(
-                    "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'").rows(),
-                    "six tables and the user_stats view are all still there");
+            assertEquals(tables, new Queries(db).userQuery(countTables).rows(), "every table and view is still there");
         }
     }
 
