@@ -72,65 +72,67 @@ public final class CorrelationQueries {
     public Found find(Indicator indicator, String value, int limit) {
         Lookup lookup = Lookup.of(indicator);
         return db.withConnection("cannot search the correlation tables", conn -> {
-            boolean common = count(conn, "SELECT COUNT(*) FROM (" + lookup.rows + " LIMIT " + (COMMON + 1) + ") r",
-                    value) > COMMON;
-            OptionalLong matching = common ? OptionalLong.empty() : OptionalLong.of(count(conn,
-                    "SELECT COUNT(DISTINCT sample_id) FROM (" + lookup.rows + ") r", value));
+            // Each source probed on its own: a LIMIT over a UNION would build the whole union first.
+            Set<String> ids = new LinkedHashSet<>();
+            boolean common = false;
+            for (String source : lookup.sources) {
+                try (PreparedStatement st = conn.prepareStatement(source + " LIMIT " + (COMMON + 1))) {
+                    st.setString(1, value);
+                    int rows = 0;
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1).strip());
+                            rows++;
+                        }
+                    }
+                    common |= rows > COMMON;
+                }
+            }
             String sql = """
                     SELECT %s, %s AS matched
                     FROM samples s LEFT JOIN analysis a ON a.sample_id = s.id
                     WHERE %s
                     ORDER BY s.submitted_at DESC NULLS LAST, s.id
-                    LIMIT ?2""".formatted(SAMPLE_COLUMNS, lookup.matched,
-                    common ? lookup.exists : "s.id IN (SELECT sample_id FROM (" + lookup.rows + ") r)");
+                    LIMIT ?2""".formatted(SAMPLE_COLUMNS, lookup.matched, common ? lookup.exists : "s.id = ANY(?3)");
             try (PreparedStatement st = conn.prepareStatement(sql)) {
                 st.setString(1, value);
                 st.setInt(2, limit);
-                return new Found(Queries.result(st), matching);
+                if (!common) {
+                    st.setObject(3, ids.toArray(String[]::new));
+                }
+                return new Found(Queries.result(st), common ? OptionalLong.empty() : OptionalLong.of(ids.size()));
             }
         });
     }
 
-    private static long count(Connection conn, String sql, String value) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement(sql)) {
-            st.setString(1, value);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
     /**
-     * One indicator's SQL, the value always parameter 1: {@code rows} lists a sample id per matching row,
-     * {@code exists} tests sample {@code s}, {@code matched} describes what matched in sample {@code s}.
+     * One indicator's SQL, the value always parameter 1: each of {@code sources} lists a sample id per matching
+     * row, {@code exists} tests sample {@code s}, {@code matched} describes what matched in sample {@code s}.
      */
-    private record Lookup(String rows, String exists, String matched) {
+    private record Lookup(List<String> sources, String exists, String matched) {
         static Lookup of(Indicator indicator) {
             return switch (indicator) {
-                case DOMAIN -> new Lookup("SELECT sample_id FROM domains WHERE domain = ?1",
+                case DOMAIN -> new Lookup(List.of("SELECT sample_id FROM domains WHERE domain = ?1"),
                         "EXISTS (SELECT 1 FROM domains x WHERE x.domain = ?1 AND x.sample_id = s.id)",
                         "CAST(?1 AS VARCHAR)");
-                case IP -> new Lookup("""
-                        SELECT sample_id FROM network_flows WHERE dst_ip = ?1
-                        UNION ALL SELECT sample_id FROM network_flows WHERE src_ip = ?1""", """
+                case IP -> new Lookup(List.of("SELECT sample_id FROM network_flows WHERE dst_ip = ?1",
+                        "SELECT sample_id FROM network_flows WHERE src_ip = ?1"), """
                         (EXISTS (SELECT 1 FROM network_flows x WHERE x.dst_ip = ?1 AND x.sample_id = s.id)
                          OR EXISTS (SELECT 1 FROM network_flows x WHERE x.src_ip = ?1 AND x.sample_id = s.id))""", """
                         (SELECT MIN(CASE WHEN x.dst_ip = ?1 THEN 'to ' || x.dst_ip || COALESCE(':' || x.dst_port, '')
                                          ELSE 'from ' || x.src_ip END)
                          FROM network_flows x WHERE x.sample_id = s.id AND (x.dst_ip = ?1 OR x.src_ip = ?1))""");
-                case SHA256 -> new Lookup("""
-                        SELECT sample_id FROM artifact_hashes WHERE sha256 = ?1
-                        UNION ALL SELECT id FROM samples WHERE sha256 = ?1""", """
+                case SHA256 -> new Lookup(List.of("SELECT sample_id FROM artifact_hashes WHERE sha256 = ?1",
+                        "SELECT id FROM samples WHERE sha256 = ?1"), """
                         (s.sha256 = ?1
                          OR EXISTS (SELECT 1 FROM artifact_hashes x WHERE x.sha256 = ?1 AND x.sample_id = s.id))""", """
                         COALESCE((SELECT MIN(COALESCE(x.relation, 'artifact') || COALESCE(' ' || x.path, ''))
                                   FROM artifact_hashes x WHERE x.sample_id = s.id AND x.sha256 = ?1),
                                  'submitted file')""");
-                case IOC -> new Lookup("SELECT sample_id FROM iocs WHERE ioc = ?1",
+                case IOC -> new Lookup(List.of("SELECT sample_id FROM iocs WHERE ioc = ?1"),
                         "EXISTS (SELECT 1 FROM iocs x WHERE x.ioc = ?1 AND x.sample_id = s.id)",
                         "(SELECT MIN(COALESCE(x.title, x.ioc)) FROM iocs x WHERE x.sample_id = s.id AND x.ioc = ?1)");
-                case URL_LIKE -> new Lookup("SELECT sample_id FROM urls WHERE url LIKE ?1",
+                case URL_LIKE -> new Lookup(List.of("SELECT sample_id FROM urls WHERE url LIKE ?1"),
                         "EXISTS (SELECT 1 FROM urls x WHERE x.sample_id = s.id AND x.url LIKE ?1)",
                         "(SELECT MIN(x.url) FROM urls x WHERE x.sample_id = s.id AND x.url LIKE ?1)");
             };
