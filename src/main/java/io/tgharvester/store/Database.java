@@ -45,20 +45,12 @@ public final class Database implements AutoCloseable {
         String url = url(dataDir, "");
         long giveUp = System.nanoTime() + LOCK_WAIT.toNanos();
         while (true) {
-            try {
-                if (exists(dataDir)) {
-                    adoptSecrets(url, secrets);
-                }
+            // One connection held throughout, so H2 opens the file once rather than once per step.
+            try (Connection owner = ownerConnection(url, secrets)) {
                 Flyway.configure().dataSource(url, ADMIN, secrets.admin()).locations("classpath:db/migration").load()
                         .migrate();
-                Database db = new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()));
-                db.withConnection("cannot set the read-only user's password", conn -> {
-                    try (Statement st = conn.createStatement()) {
-                        return st.executeUpdate("ALTER USER " + READER + " SET PASSWORD "
-                                + StringUtils.quoteStringSQL(secrets.reader()));
-                    }
-                });
-                return db;
+                setReaderPassword(owner, url, secrets);
+                return new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()));
             } catch (FlywayException | SQLException e) {
                 if (!heldByAProcessThatJustDied(e) || System.nanoTime() > giveUp) {
                     throw e instanceof SQLException sql ? new StoreException("cannot open the database", sql)
@@ -72,32 +64,56 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * A database made before the secrets existed has an empty admin password: set the secret one, so the admin
-     * login is the data dir owner's alone from now on.
+     * The admin's connection. A database made before the secrets existed has an empty admin password: it gets the
+     * secret one, so the admin login is the data dir owner's alone from then on.
      */
-    private static void adoptSecrets(String url, DatabaseSecrets secrets) throws SQLException {
+    private static Connection ownerConnection(String url, DatabaseSecrets secrets) throws SQLException {
         try {
-            DriverManager.getConnection(url, ADMIN, secrets.admin()).close();
+            return DriverManager.getConnection(url, ADMIN, secrets.admin());
         } catch (SQLException e) {
             if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
                 throw e;
             }
-            try (Connection conn = DriverManager.getConnection(url, ADMIN, "");
-                 Statement st = conn.createStatement()) {
+            Connection conn = DriverManager.getConnection(url, ADMIN, "");
+            try (Statement st = conn.createStatement()) {
                 st.executeUpdate("ALTER USER " + ADMIN + " SET PASSWORD " + StringUtils.quoteStringSQL(secrets.admin()));
+            } catch (SQLException alter) {
+                conn.close();
+                throw alter;
             }
             log.info("event=database-passwords-set detail=\"the database users now have private passwords\"");
+            return conn;
+        }
+    }
+
+    /**
+     * The read-only user starts with V3's known password; give it the secret one, once. Trying the login first keeps
+     * every later open from taking the exclusive lock a password change needs while readers are connected.
+     */
+    private static void setReaderPassword(Connection owner, String url, DatabaseSecrets secrets) throws SQLException {
+        try {
+            DriverManager.getConnection(url, READER, secrets.reader()).close();
+        } catch (SQLException e) {
+            if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
+                throw e;
+            }
+            try (Statement st = owner.createStatement()) {
+                st.executeUpdate("ALTER USER " + READER + " SET PASSWORD " + StringUtils.quoteStringSQL(secrets.reader()));
+            }
         }
     }
 
     /**
      * H2's lock file outlives a process killed with SIGKILL, and H2 refuses to open the database until the file has
-     * gone quiet for a few seconds. Restarting right after a crash is normal for a supervised daemon, so wait.
+     * gone quiet for a few seconds ("recently modified", or "locked by another process" while the dead process's
+     * auto-server address is still in it). Restarting right after a crash is normal for a supervised daemon, so
+     * wait. A live holder never causes these: AUTO_SERVER connects to it instead.
      */
     private static boolean heldByAProcessThatJustDied(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getErrorCode() == ErrorCode.ERROR_OPENING_DATABASE_1
-                    && String.valueOf(sql.getMessage()).contains("Lock file recently modified")) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1
+                    || sql.getErrorCode() == ErrorCode.ERROR_OPENING_DATABASE_1
+                    && String.valueOf(sql.getMessage()).contains("Lock file recently modified"))) {
                 return true;
             }
         }
