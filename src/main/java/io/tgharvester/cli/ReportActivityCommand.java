@@ -14,8 +14,8 @@ import picocli.CommandLine.ParentCommand;
         header = "Submissions over time, weekday x hour, file types, IOCs and domains.",
         description = {"When the organization submits and how it turns out: submissions per day and per hour per"
                 + " login, final states per day, a weekday x hour heatmap (days and hours in --zone), the top file"
-                + " types by file name extension, and the top IOCs, contacted domains and magic types once the"
-                + " analysis tables exist (until then: \"not available yet\").",
+                + " types by file name extension, and the top IOCs, contacted domains and magic types once"
+                + " analyses have been parsed (until then: \"not available yet\").",
                 "CSV prints one block per table, each after a '# name' line."})
 final class ReportActivityCommand implements Callable<Integer> {
     @ParentCommand

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
         description = {"One row per submitting login (samples without one are their own row, \"(none)\"):"
                 + " submissions, succeeded, failed, pending, stale, share of the organization's submissions, first"
                 + " and last submission, mean/median/p95 seconds from submission to result (succeeded samples), and"
-                + " threat scores once the analysis tables exist. The counts equal the user_stats view for the same"
+                + " threat scores once analyses have been parsed. The counts equal the user_stats view for the same"
                 + " window.",
                 "HTML adds charts: submissions per user by outcome, per day, weekday x hour, and the time-to-result"
                 + " distribution."})

@@ -2,6 +2,8 @@ package io.tgharvester.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import com.squareup.moshi.Moshi;
+import com.squareup.moshi.Types;
 import io.tgharvester.Leaks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,6 +44,17 @@ final class CliRun {
             root.setLevel(level);
             System.setErr(realErr);
         }
+    }
+
+    /** The rows of a command's {@code --format json} output. */
+    static List<Map<String, Object>> jsonRows(String json) throws IOException {
+        return new Moshi.Builder().build().<List<Map<String, Object>>>adapter(
+                Types.newParameterizedType(List.class, Map.class)).fromJson(json);
+    }
+
+    /** One column of {@link #jsonRows} rows. */
+    static List<Object> column(List<Map<String, Object>> rows, String name) {
+        return rows.stream().map(row -> row.get(name)).toList();
     }
 
     /** Whether any file under {@code dir} holds {@code needle} as bytes (the H2 file included). */

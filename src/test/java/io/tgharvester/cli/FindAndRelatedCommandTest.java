@@ -3,8 +3,6 @@ package io.tgharvester.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.squareup.moshi.Moshi;
-import com.squareup.moshi.Types;
 import io.tgharvester.report.ReportFixtures;
 import io.tgharvester.store.Database;
 import java.io.IOException;
@@ -71,20 +69,15 @@ class FindAndRelatedCommandTest {
         all.addAll(List.of("--format", "json"));
         CliRun.Result result = run(all.toArray(String[]::new));
         assertEquals(0, result.exitCode(), result.everything());
-        return new Moshi.Builder().build().<List<Map<String, Object>>>adapter(
-                Types.newParameterizedType(List.class, Map.class)).fromJson(result.out());
-    }
-
-    private static List<Object> column(List<Map<String, Object>> rows, String name) {
-        return rows.stream().map(row -> row.get(name)).toList();
+        return CliRun.jsonRows(result.out());
     }
 
     @Test
     void findListsTheMatchingSamplesNewestFirstWithWhoSubmittedThemAndWhat() throws IOException {
         List<Map<String, Object>> rows = json("find", "--domain", "EVIL.example.");
 
-        assertEquals(List.of(id(3), id(2), id(1)), column(rows, "sample_id"));
-        assertEquals(List.of("carol", "alice", "alice"), column(rows, "login"));
+        assertEquals(List.of(id(3), id(2), id(1)), CliRun.column(rows, "sample_id"));
+        assertEquals(List.of("carol", "alice", "alice"), CliRun.column(rows, "login"));
         assertEquals("2026-11-20T03:00:00Z", rows.get(0).get("submitted_at"));
         assertEquals(53.0, rows.get(0).get("threat_score"));
         assertEquals("evil.example", rows.get(0).get("matched"));
@@ -92,17 +85,17 @@ class FindAndRelatedCommandTest {
 
     @Test
     void eachIndicatorFindsItsSamples() throws IOException {
-        assertEquals(List.of(id(2), id(1)), column(json("find", "--ip", "203.0.113.7"), "sample_id"));
+        assertEquals(List.of(id(2), id(1)), CliRun.column(json("find", "--ip", "203.0.113.7"), "sample_id"));
         assertEquals(List.of("to 203.0.113.7:8080", "to 203.0.113.7:443"),
-                column(json("find", "--ip", "203.0.113.7"), "matched"));
+                CliRun.column(json("find", "--ip", "203.0.113.7"), "matched"));
         assertEquals(5, json("find", "--ip", "10.0.2.15").size(), "the source address matches too");
-        assertEquals(List.of(id(4), id(2), id(1)), column(json("find", "--sha256", DROPPED.toUpperCase()), "sample_id"),
+        assertEquals(List.of(id(4), id(2), id(1)), CliRun.column(json("find", "--sha256", DROPPED.toUpperCase()), "sample_id"),
                 "dropped by 1 and 2, submitted as 4");
         assertEquals(List.of("submitted file", "dropped C:\\Temp\\x.exe", "dropped C:\\Temp\\drop.exe"),
-                column(json("find", "--sha256", DROPPED), "matched"));
-        assertEquals(List.of(id(2), id(1)), column(json("find", "--ioc", "persistence-run-key"), "sample_id"));
-        assertEquals(List.of(id(2)), column(json("find", "--url-like", "gate.php"), "sample_id"));
-        assertEquals(List.of(id(3)), column(json("find", "--url-like", "http://cdn.%.js"), "sample_id"));
+                CliRun.column(json("find", "--sha256", DROPPED), "matched"));
+        assertEquals(List.of(id(2), id(1)), CliRun.column(json("find", "--ioc", "persistence-run-key"), "sample_id"));
+        assertEquals(List.of(id(2)), CliRun.column(json("find", "--url-like", "gate.php"), "sample_id"));
+        assertEquals(List.of(id(3)), CliRun.column(json("find", "--url-like", "http://cdn.%.js"), "sample_id"));
         assertEquals(List.of(), json("find", "--domain", "nowhere.example"));
     }
 
@@ -131,9 +124,9 @@ class FindAndRelatedCommandTest {
         CliRun.Result result = run("related", id(1), "--common-above", "3", "--format", "json");
         List<Map<String, Object>> rows = json("related", id(1), "--common-above", "3");
 
-        assertEquals(List.of(id(2), id(3), id(4)), column(rows, "sample_id"),
+        assertEquals(List.of(id(2), id(3), id(4)), CliRun.column(rows, "sample_id"),
                 "2 shares four values; 3 (the domain) and 4 (it was the dropped file) one each, equally rare");
-        assertEquals(List.of(4.0, 1.0, 1.0), column(rows, "shared"));
+        assertEquals(List.of(4.0, 1.0, 1.0), CliRun.column(rows, "shared"));
         assertEquals(1.0, rows.get(0).get("domains"));
         assertEquals(1.0, rows.get(0).get("ips"));
         assertEquals(1.0, rows.get(0).get("hashes"));
@@ -149,8 +142,8 @@ class FindAndRelatedCommandTest {
     void aValueSharedByFewEnoughSamplesCounts() throws IOException {
         List<Map<String, Object>> rows = json("related", id(5));
 
-        assertEquals(List.of(id(1), id(2), id(3), id(4)), column(rows, "sample_id"),
+        assertEquals(List.of(id(1), id(2), id(3), id(4)), CliRun.column(rows, "sample_id"),
                 "with the default threshold the resolver and the DNS IOC relate every sample");
-        assertEquals(List.of(2.0, 2.0, 2.0, 2.0), column(rows, "shared"));
+        assertEquals(List.of(2.0, 2.0, 2.0, 2.0), CliRun.column(rows, "shared"));
     }
 }

@@ -2,8 +2,6 @@ package io.tgharvester.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.squareup.moshi.Moshi;
-import com.squareup.moshi.Types;
 import io.tgharvester.report.ReportFixtures;
 import io.tgharvester.store.Database;
 import java.io.IOException;
@@ -82,8 +80,7 @@ class QueriesDocTest {
     private List<Map<String, Object>> sql(String query) throws IOException {
         CliRun.Result result = CliRun.run(Map.of("TG_DATA_DIR", dataDir.toString()), "sql", query, "--format", "json");
         assertEquals(0, result.exitCode(), query + "\n" + result.everything());
-        return new Moshi.Builder().build().<List<Map<String, Object>>>adapter(
-                Types.newParameterizedType(List.class, Map.class)).fromJson(result.out());
+        return CliRun.jsonRows(result.out());
     }
 
     private static Map<String, String> documentedQueries() throws IOException {
@@ -96,51 +93,47 @@ class QueriesDocTest {
         return queries;
     }
 
-    private static List<Object> column(List<Map<String, Object>> rows, String name) {
-        return rows.stream().map(row -> row.get(name)).toList();
-    }
-
     @Test
     void everyReadyQueryRunsAsTheReadOnlyUserAndGivesTheHandWorkedAnswer() throws IOException {
         Map<String, String> queries = documentedQueries();
 
         assertEquals(9, queries.size(), "every ready query is checked here: " + queries.keySet());
         List<Map<String, Object>> rows = sql(queries.get("Domains contacted by samples of more than one submitter"));
-        assertEquals(List.of("evil.example"), column(rows, "domain"));
-        assertEquals(List.of(2.0), column(rows, "submitters"));
-        assertEquals(List.of(3.0), column(rows, "samples"));
+        assertEquals(List.of("evil.example"), CliRun.column(rows, "domain"));
+        assertEquals(List.of(2.0), CliRun.column(rows, "submitters"));
+        assertEquals(List.of(3.0), CliRun.column(rows, "samples"));
 
         rows = sql(queries.get("Dropped files seen in more than one sample"));
-        assertEquals(List.of(H1), column(rows, "sha256"));
-        assertEquals(List.of("C:\\Temp\\a.exe"), column(rows, "example_path"));
+        assertEquals(List.of(H1), CliRun.column(rows, "sha256"));
+        assertEquals(List.of("C:\\Temp\\a.exe"), CliRun.column(rows, "example_path"));
 
         rows = sql(queries.get("High-severity samples per submitter"));
-        assertEquals(List.of("alice", "bob", "carol"), column(rows, "login"));
-        assertEquals(List.of(2.0, 1.0, 1.0), column(rows, "analysed"));
-        assertEquals(List.of(1.0, 1.0, 0.0), column(rows, "high_severity"));
-        assertEquals(List.of(95.0, 90.0, 50.0), column(rows, "max_threat_score"));
+        assertEquals(List.of("alice", "bob", "carol"), CliRun.column(rows, "login"));
+        assertEquals(List.of(2.0, 1.0, 1.0), CliRun.column(rows, "analysed"));
+        assertEquals(List.of(1.0, 1.0, 0.0), CliRun.column(rows, "high_severity"));
+        assertEquals(List.of(95.0, 90.0, 50.0), CliRun.column(rows, "max_threat_score"));
 
         rows = sql(queries.get("The IOCs that fire most, with their worst severity"));
-        assertEquals(List.of("network-dns", "persistence-run-key"), column(rows, "ioc"));
-        assertEquals(List.of(4.0, 2.0), column(rows, "samples"));
-        assertEquals(List.of(25.0, 80.0), column(rows, "max_severity"));
+        assertEquals(List.of("network-dns", "persistence-run-key"), CliRun.column(rows, "ioc"));
+        assertEquals(List.of(4.0, 2.0), CliRun.column(rows, "samples"));
+        assertEquals(List.of(25.0, 80.0), CliRun.column(rows, "max_severity"));
 
         rows = sql(queries.get("Samples that started PowerShell with an encoded command"));
-        assertEquals(List.of(id(2)), column(rows, "id"));
+        assertEquals(List.of(id(2)), CliRun.column(rows, "id"));
 
         rows = sql(queries.get("Persistence through Run keys"));
-        assertEquals(List.of(id(1)), column(rows, "id"));
+        assertEquals(List.of(id(1)), CliRun.column(rows, "id"));
 
         rows = sql(queries.get("Pairs of samples sharing two or more destination addresses"));
-        assertEquals(List.of(id(1)), column(rows, "sample"));
-        assertEquals(List.of(id(2)), column(rows, "other"));
-        assertEquals(List.of(2.0), column(rows, "shared_ips"));
+        assertEquals(List.of(id(1)), CliRun.column(rows, "sample"));
+        assertEquals(List.of(id(2)), CliRun.column(rows, "other"));
+        assertEquals(List.of(2.0), CliRun.column(rows, "shared_ips"));
 
         rows = sql(queries.get("Where samples talk: destination ports and protocols"));
-        assertEquals(List.of("http", "dns"), column(rows, "protocol"));
-        assertEquals(List.of(5.0, 1.0), column(rows, "flows"));
-        assertEquals(List.of(3.0, 1.0), column(rows, "samples"));
-        assertEquals(List.of(5000.0, 100.0), column(rows, "bytes"));
+        assertEquals(List.of("http", "dns"), CliRun.column(rows, "protocol"));
+        assertEquals(List.of(5.0, 1.0), CliRun.column(rows, "flows"));
+        assertEquals(List.of(3.0, 1.0), CliRun.column(rows, "samples"));
+        assertEquals(List.of(5000.0, 100.0), CliRun.column(rows, "bytes"));
 
         rows = sql(queries.get("Content types submitted, and how they score"));
         assertEquals(List.of("PE32 executable", 2.0, 92.5), List.of(rows.get(0).get("magic_type"),
