@@ -10,12 +10,16 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
-/** All Quartz wiring: the three stage jobs on their intervals, in memory (the database is the durable queue). */
+/**
+ * All Quartz wiring: the four stage jobs on their intervals, in memory (the database is the durable queue). Parsing
+ * runs on the download interval too, and right after every download round.
+ */
 public final class HarvestScheduler implements AutoCloseable {
     static final String HARVESTER = "harvester";
     static final JobKey FETCH = JobKey.jobKey("fetch-samples");
     static final JobKey STATE = JobKey.jobKey("check-states");
     static final JobKey DOWNLOAD = JobKey.jobKey("download-artifacts");
+    static final JobKey PARSE = JobKey.jobKey("parse-analyses");
 
     private final Scheduler scheduler;
     private final Harvester harvester;
@@ -25,7 +29,7 @@ public final class HarvestScheduler implements AutoCloseable {
         try {
             Properties props = new Properties();
             props.setProperty("org.quartz.scheduler.instanceName", "tg-harvester-" + System.identityHashCode(this));
-            props.setProperty("org.quartz.threadPool.threadCount", "3");
+            props.setProperty("org.quartz.threadPool.threadCount", "4");
             props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
             scheduler = new StdSchedulerFactory(props).getScheduler();
@@ -33,6 +37,7 @@ public final class HarvestScheduler implements AutoCloseable {
             schedule(FetchSamplesJob.class, FETCH, fetchEvery);
             schedule(CheckStatesJob.class, STATE, stateEvery);
             schedule(DownloadArtifactsJob.class, DOWNLOAD, downloadEvery);
+            schedule(ParseAnalysesJob.class, PARSE, downloadEvery);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up the Quartz scheduler: " + e.getMessage(), e);
         }

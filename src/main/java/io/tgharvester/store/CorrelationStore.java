@@ -9,6 +9,8 @@ import io.tgharvester.correlate.CorrelationRows.RegistryKey;
 import io.tgharvester.correlate.CorrelationRows.Summary;
 import io.tgharvester.correlate.CorrelationRows.Url;
 import io.tgharvester.correlate.CorrelationSink;
+import io.tgharvester.correlate.MalformedAnalysis;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -34,15 +36,15 @@ public final class CorrelationStore {
 
     /** Where a sample's rows come from: a parse that writes them to the sink it is given. */
     @FunctionalInterface
-    public interface RowSource<E extends Exception> {
-        void writeTo(CorrelationSink sink) throws E;
+    public interface RowSource {
+        void writeTo(CorrelationSink sink) throws IOException, MalformedAnalysis;
     }
 
     /**
      * Replaces all correlation rows of {@code sampleId} with the rows {@code source} writes. If the source throws, the
      * transaction is rolled back and its exception passed on.
      */
-    public <E extends Exception> void replace(String sampleId, Instant parsedAt, RowSource<E> source) throws E {
+    public void replace(String sampleId, Instant parsedAt, RowSource source) throws IOException, MalformedAnalysis {
         try {
             db.inTransaction("cannot store the correlation rows of " + sampleId, conn -> {
                 for (String table : TABLES) {
@@ -59,15 +61,16 @@ public final class CorrelationStore {
                     throw e.sqlCause;
                 } catch (SQLException | RuntimeException e) {
                     throw e;
-                } catch (Exception e) {
+                } catch (IOException | MalformedAnalysis e) {
                     throw new SourceFailed(e);
                 }
                 return null;
             });
         } catch (SourceFailed e) {
-            @SuppressWarnings("unchecked")
-            E cause = (E) e.getCause();
-            throw cause;
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw (MalformedAnalysis) e.getCause();
         }
     }
 
