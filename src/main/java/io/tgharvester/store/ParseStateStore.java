@@ -42,14 +42,17 @@ public final class ParseStateStore {
         String filter = switch (selection) {
             case DUE -> " AND (ps.sample_id IS NULL OR ps.parser_version < ?)";
             case DUE_OR_FAILED -> " AND (ps.sample_id IS NULL OR ps.parser_version < ? OR ps.status = 'failed')";
-            case ALL -> " AND ? IS NOT NULL";
+            case ALL -> "";
         };
         return db.withConnection("cannot read the parse queue", conn -> {
             try (PreparedStatement st = conn.prepareStatement(
                     READY + filter + " AND s.id > ? ORDER BY s.id LIMIT ?")) {
-                st.setInt(1, parserVersion);
-                st.setString(2, after);
-                st.setInt(3, limit);
+                int i = 1;
+                if (selection != Selection.ALL) {
+                    st.setInt(i++, parserVersion);
+                }
+                st.setString(i++, after);
+                st.setInt(i, limit);
                 return tasks(st);
             }
         });
