@@ -76,19 +76,6 @@ public final class ParseStateStore {
         record(sampleId, parserVersion, "failed", Jdbc.clip(error), now);
     }
 
-    /** Samples whose analysis was parsed, and those whose file could not be. */
-    public long count(String status) {
-        return db.withConnection("cannot count parsed analyses", conn -> {
-            try (PreparedStatement st = conn.prepareStatement("SELECT COUNT(*) FROM parse_state WHERE status = ?")) {
-                st.setString(1, status);
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
-    }
-
     private void record(String sampleId, int parserVersion, String status, String error, Instant now) {
         db.inTransaction("cannot record the parse of " + sampleId, conn -> {
             int previous = 0;

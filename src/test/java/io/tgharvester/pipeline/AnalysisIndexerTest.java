@@ -54,7 +54,8 @@ class AnalysisIndexerTest {
                 List<SimulatedSample> parsed = simulator.groundTruth().samples().stream()
                         .filter(s -> s.stateAt(simClock.instant()).equals("succ")).toList();
                 assertTrue(parsed.size() >= 3, "succeeded samples: " + parsed.size());
-                assertEquals((long) parsed.size(), single(q, "SELECT COUNT(*) FROM parse_state WHERE status = 'parsed'"));
+                assertEquals((long) parsed.size(),
+                        single(q, "SELECT COUNT(*) FROM parse_state WHERE status = 'parsed'"));
                 assertEquals((long) parsed.size(), single(q, "SELECT COUNT(*) FROM analysis"));
                 for (SimulatedSample s : parsed) {
                     SimulatedAnalysis a = s.analysis();
