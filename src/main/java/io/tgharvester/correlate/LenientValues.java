@@ -3,6 +3,8 @@ package io.tgharvester.correlate;
 import com.squareup.moshi.JsonReader;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,10 @@ final class LenientValues {
         return whole(in).filter(n -> n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE).map(Long::intValue);
     }
 
-    /** Report times are epoch seconds, sometimes fractional or quoted; an ISO string is accepted too. */
+    /**
+     * Report times are epoch seconds, sometimes fractional or quoted; processes.json gives a process's time as text
+     * such as {@code Wed, 21 Dec 2022 12:10:16 UTC}; ISO-8601 is accepted too.
+     */
     static Optional<Instant> epochSeconds(JsonReader in) throws IOException {
         Optional<String> value = text(in).map(String::strip);
         if (value.isEmpty()) {
@@ -52,8 +57,17 @@ final class LenientValues {
             return Double.isFinite(seconds) ? Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)))
                     : Optional.empty();
         } catch (NumberFormatException notANumber) {
+            return textTime(value.get());
+        }
+    }
+
+    private static Optional<Instant> textTime(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException notIso) {
             try {
-                return Optional.of(Instant.parse(value.get()));
+                String rfc1123 = text.endsWith(" UTC") ? text.substring(0, text.length() - 4) + " GMT" : text;
+                return Optional.of(ZonedDateTime.parse(rfc1123, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
             } catch (DateTimeParseException notATime) {
                 return Optional.empty();
             }

@@ -141,7 +141,10 @@ class AnalysisParserTest {
 
         assertEquals(List.of("svchost.exe", "payload.exe", "cmd.exe"),
                 sink.processes.stream().map(p -> p.name().orElseThrow()).toList());
-        assertEquals(List.of(new RegistryKey(Optional.of(2004), "HKLM\\SYSTEM\\x", "created")), sink.registryKeys);
+        assertEquals(List.of(new RegistryKey(Optional.of(2004), "HKLM\\SYSTEM\\x", "created"),
+                new RegistryKey(Optional.of(2004), "HKLM\\SYSTEM\\y", "modified"),
+                new RegistryKey(Optional.of(2004), "HKLM\\SYSTEM\\z", "read")), sink.registryKeys);
+        assertEquals(Optional.of(Instant.parse("2022-12-21T12:10:16Z")), sink.processes.get(1).startedAt());
         assertEquals(2, sink.iocs.size());
     }
 
