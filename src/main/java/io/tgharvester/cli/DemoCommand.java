@@ -124,6 +124,9 @@ final class DemoCommand implements Callable<Integer> {
                 summary.samplesByState().getOrDefault("succ", 0L) - incomplete,
                 summary.samplesByState().getOrDefault("succ", 0L));
         out.println();
+        out.println("Analyses parsed into the correlation tables (table parse_state):");
+        out.print(TableRenderer.render(harvester.queries().analysesByParseStatus(), Format.TABLE));
+        out.println();
         out.println("Per-user statistics (view user_stats):");
         out.print(TableRenderer.render(harvester.queries().userStats(), Format.TABLE));
         out.println();

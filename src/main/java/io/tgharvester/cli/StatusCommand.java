@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Samples by state, the download backlog, each stage's last success and failure,",
-                "and the fetch watermark. Works while the daemon runs."})
+        description = {"Samples by state, the download backlog, parsed analyses, each stage's last success",
+                "and failure, and the fetch watermark. Works while the daemon runs."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -30,6 +30,8 @@ final class StatusCommand implements Callable<Integer> {
             out.print(TableRenderer.render(queries.samplesByState(), format));
             out.println();
             out.print(TableRenderer.render(queries.artifactsByStatus(), format));
+            out.println();
+            out.print(TableRenderer.render(queries.analysesByParseStatus(), format));
             out.println();
             out.print(TableRenderer.render(queries.jobRuns(), format));
             out.flush();

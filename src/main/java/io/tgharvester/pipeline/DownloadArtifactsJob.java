@@ -6,4 +6,9 @@ public final class DownloadArtifactsJob extends StageJob {
     Stage stage(Harvester harvester) {
         return harvester.collector();
     }
+
+    @Override
+    boolean parsesAfter() {
+        return true;
+    }
 }

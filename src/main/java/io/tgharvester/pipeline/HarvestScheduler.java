@@ -14,8 +14,9 @@ import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * All Quartz wiring: the three stage jobs on their intervals, in memory (the database is the durable queue), and
- * optionally the report job on its cron schedule.
+ * All Quartz wiring: the four stage jobs on their intervals, in memory (the database is the durable queue), and
+ * optionally the report job on its cron schedule. Parsing runs on the download interval too, and right after every
+ * download round.
  */
 public final class HarvestScheduler implements AutoCloseable {
     static final String HARVESTER = "harvester";
@@ -24,6 +25,7 @@ public final class HarvestScheduler implements AutoCloseable {
     static final JobKey DOWNLOAD = JobKey.jobKey("download-artifacts");
     static final String REPORT = "report";
     private static final JobKey WRITE_REPORT = JobKey.jobKey("write-report");
+    static final JobKey PARSE = JobKey.jobKey("parse-analyses");
 
     private final Scheduler scheduler;
     private final Harvester harvester;
@@ -33,7 +35,7 @@ public final class HarvestScheduler implements AutoCloseable {
         try {
             Properties props = new Properties();
             props.setProperty("org.quartz.scheduler.instanceName", "tg-harvester-" + System.identityHashCode(this));
-            props.setProperty("org.quartz.threadPool.threadCount", "4");
+            props.setProperty("org.quartz.threadPool.threadCount", "5");
             props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
             scheduler = new StdSchedulerFactory(props).getScheduler();
@@ -41,6 +43,7 @@ public final class HarvestScheduler implements AutoCloseable {
             schedule(FetchSamplesJob.class, FETCH, fetchEvery);
             schedule(CheckStatesJob.class, STATE, stateEvery);
             schedule(DownloadArtifactsJob.class, DOWNLOAD, downloadEvery);
+            schedule(ParseAnalysesJob.class, PARSE, downloadEvery);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up the Quartz scheduler: " + e.getMessage(), e);
         }

@@ -3,15 +3,19 @@ package io.tgharvester.pipeline;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.correlate.AnalysisParser;
 import io.tgharvester.store.ArtifactStore;
+import io.tgharvester.store.CorrelationStore;
 import io.tgharvester.store.DataDirLock;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.JobRunStore;
+import io.tgharvester.store.ParseStateStore;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.ReportQueries;
 import io.tgharvester.store.SampleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of one data dir, wired: it holds the data dir's lock, the database and the three stages. Used for one
+ * The pipeline of one data dir, wired: it holds the data dir's lock, the database and the four stages. Used for one
  * pass ({@link #runOnce()}) or by {@link HarvestScheduler} for the daemon.
  */
 public final class Harvester implements AutoCloseable {
@@ -32,15 +36,17 @@ public final class Harvester implements AutoCloseable {
     private final SampleFetcher fetcher;
     private final StateChecker stateChecker;
     private final ArtifactCollector collector;
+    private final AnalysisIndexer indexer;
 
     private Harvester(DataDirLock lock, Database db, StageRunner runner, SampleFetcher fetcher,
-                      StateChecker stateChecker, ArtifactCollector collector) {
+                      StateChecker stateChecker, ArtifactCollector collector, AnalysisIndexer indexer) {
         this.lock = lock;
         this.db = db;
         this.runner = runner;
         this.fetcher = fetcher;
         this.stateChecker = stateChecker;
         this.collector = collector;
+        this.indexer = indexer;
     }
 
     /** Locks the data dir, opens and migrates its database, and clears what an interrupted download left. */
@@ -62,7 +68,8 @@ public final class Harvester implements AutoCloseable {
                             config.pageSize()),
                     new StateChecker(client, samples, clock, config.staleAfter()),
                     new ArtifactCollector(client, new ArtifactStore(db), files, clock, config.retryBase(),
-                            config.retryMax()));
+                            config.retryMax()),
+                    indexer(config.dataDir(), db, clock));
         } catch (IOException e) {
             lock.close();
             throw new UncheckedIOException("cannot clean the artifacts directory", e);
@@ -72,10 +79,16 @@ public final class Harvester implements AutoCloseable {
         }
     }
 
-    /** One full pass: fetch, then state check, then downloads; stops at the first stage that fails. */
+    /** The parse stage of the data dir {@code db} belongs to; {@code reindex} uses it beside a running daemon. */
+    public static AnalysisIndexer indexer(Path dataDir, Database db, Clock clock) {
+        return new AnalysisIndexer(dataDir, new ParseStateStore(db), new CorrelationStore(db), new AnalysisParser(),
+                clock);
+    }
+
+    /** One full pass: fetch, state check, downloads, then parsing; stops at the first stage that fails. */
     public List<StageResult> runOnce() {
         List<StageResult> results = new ArrayList<>();
-        for (Stage stage : List.<Stage>of(fetcher, stateChecker, collector)) {
+        for (Stage stage : List.<Stage>of(fetcher, stateChecker, collector, indexer)) {
             StageResult result = runner.run(stage);
             results.add(result);
             if (result.status() != StageResult.Status.DONE) {
@@ -88,7 +101,7 @@ public final class Harvester implements AutoCloseable {
     /** Asks running stages to end soon (shutdown); their unfinished work stays in the database. */
     void stopStages() {
         runner.stopping();
-        List.<Stage>of(fetcher, stateChecker, collector).forEach(Stage::stop);
+        List.<Stage>of(fetcher, stateChecker, collector, indexer).forEach(Stage::stop);
     }
 
     /** Read queries on this harvester's database (status, per-user statistics). */
@@ -115,6 +128,10 @@ public final class Harvester implements AutoCloseable {
 
     ArtifactCollector collector() {
         return collector;
+    }
+
+    AnalysisIndexer indexer() {
+        return indexer;
     }
 
     @Override

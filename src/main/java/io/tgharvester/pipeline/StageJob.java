@@ -9,11 +9,16 @@ import org.quartz.SchedulerException;
 /**
  * A Quartz job that runs one stage of the {@link Harvester} kept in the scheduler context. When the stage saw new
  * successes it fires the download job at once rather than waiting for its next tick; the work itself still goes
- * through the database.
+ * through the database. Likewise a finished download round fires the parse job.
  */
 @DisallowConcurrentExecution
 abstract class StageJob implements Job {
     abstract Stage stage(Harvester harvester);
+
+    /** Whether a completed round of this stage may have left new files to parse. */
+    boolean parsesAfter() {
+        return false;
+    }
 
     @Override
     public void execute(JobExecutionContext context) throws JobExecutionException {
@@ -22,6 +27,9 @@ abstract class StageJob implements Job {
             StageResult result = harvester.runner().run(stage(harvester));
             if (result.newSuccesses() > 0 && !context.getScheduler().isShutdown()) {
                 context.getScheduler().triggerJob(HarvestScheduler.DOWNLOAD);
+            }
+            if (parsesAfter() && result.status() == StageResult.Status.DONE && !context.getScheduler().isShutdown()) {
+                context.getScheduler().triggerJob(HarvestScheduler.PARSE);
             }
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);

@@ -67,6 +67,11 @@ public final class Queries {
                 FROM artifacts GROUP BY status ORDER BY status""");
     }
 
+    /** How many analyses were parsed into the correlation tables, and how many could not be. */
+    public QueryResult analysesByParseStatus() {
+        return fixed("SELECT status, COUNT(*) AS analyses FROM parse_state GROUP BY status ORDER BY status");
+    }
+
     /** Succeeded samples that do not yet have {@code artifactCount} artifacts done. */
     public long succeededWithoutAllArtifacts(int artifactCount) {
         return db.withConnection("query failed", conn -> {

@@ -1,0 +1,115 @@
+package io.tgharvester.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The parse queue: succeeded samples whose analysis.json is downloaded and whose processes.json is no longer pending
+ * (done, absent, failed or not wanted), and the outcome of each parse in {@code parse_state}.
+ */
+public final class ParseStateStore {
+    /** Which stored analyses a round or a reindex takes. */
+    public enum Selection {
+        /** Never parsed, or parsed by an older parser version: the parse stage's queue. */
+        DUE,
+        /** Due, or failed with the current version: what {@code reindex} retries by default. */
+        DUE_OR_FAILED,
+        /** Every stored analysis. */
+        ALL
+    }
+
+    private static final String READY = """
+            SELECT a.sample_id, a.path, p.path FROM samples s
+            JOIN artifacts a ON a.sample_id = s.id AND a.name = 'analysis.json' AND a.status = 'done'
+            LEFT JOIN artifacts p ON p.sample_id = s.id AND p.name = 'processes.json'
+            LEFT JOIN parse_state ps ON ps.sample_id = s.id
+            WHERE s.state = 'succ' AND (p.status IS NULL OR p.status <> 'pending')
+            """;
+
+    private final Database db;
+
+    public ParseStateStore(Database db) {
+        this.db = db;
+    }
+
+    /** Up to {@code limit} samples of {@code selection} whose id is greater than {@code after}, in id order. */
+    public List<ParseTask> ready(Selection selection, int parserVersion, String after, int limit) {
+        String filter = switch (selection) {
+            case DUE -> " AND (ps.sample_id IS NULL OR ps.parser_version < ?)";
+            case DUE_OR_FAILED -> " AND (ps.sample_id IS NULL OR ps.parser_version < ? OR ps.status = 'failed')";
+            case ALL -> "";
+        };
+        return db.withConnection("cannot read the parse queue", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    READY + filter + " AND s.id > ? ORDER BY s.id LIMIT ?")) {
+                int i = 1;
+                if (selection != Selection.ALL) {
+                    st.setInt(i++, parserVersion);
+                }
+                st.setString(i++, after);
+                st.setInt(i, limit);
+                return tasks(st);
+            }
+        });
+    }
+
+    /** The one sample {@code sampleId}, if its analysis is downloaded. */
+    public Optional<ParseTask> readyOne(String sampleId) {
+        return db.withConnection("cannot read sample " + sampleId, conn -> {
+            try (PreparedStatement st = conn.prepareStatement(READY + " AND s.id = ?")) {
+                st.setString(1, sampleId);
+                return tasks(st).stream().findFirst();
+            }
+        });
+    }
+
+    public void markParsed(String sampleId, int parserVersion, Instant now) {
+        record(sampleId, parserVersion, "parsed", null, now);
+    }
+
+    public void markFailed(String sampleId, int parserVersion, String error, Instant now) {
+        record(sampleId, parserVersion, "failed", Jdbc.clip(error), now);
+    }
+
+    private void record(String sampleId, int parserVersion, String status, String error, Instant now) {
+        db.inTransaction("cannot record the parse of " + sampleId, conn -> {
+            int previous = 0;
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT attempts FROM parse_state WHERE sample_id = ? FOR UPDATE")) {
+                st.setString(1, sampleId);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next()) {
+                        previous = rs.getInt(1);
+                    }
+                }
+            }
+            try (PreparedStatement st = conn.prepareStatement("""
+                    MERGE INTO parse_state (sample_id, parser_version, status, attempts, last_error, parsed_at)
+                    KEY (sample_id) VALUES (?, ?, ?, ?, ?, ?)""")) {
+                st.setString(1, sampleId);
+                st.setInt(2, parserVersion);
+                st.setString(3, status);
+                st.setInt(4, previous + 1);
+                st.setString(5, error);
+                Jdbc.setTime(st, 6, now);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    private static List<ParseTask> tasks(PreparedStatement st) throws SQLException {
+        List<ParseTask> tasks = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                String processes = rs.getString(3);
+                tasks.add(new ParseTask(rs.getString(1), rs.getString(2), Optional.ofNullable(processes)));
+            }
+        }
+        return tasks;
+    }
+}
