@@ -379,10 +379,10 @@ public final class HtmlReport {
             .note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
             .empty { color: var(--muted); font-style: italic; margin: 4px 0; }
             .table-wrap { overflow-x: auto; }
-            table.data { border-collapse: collapse; width: 100%; font-size: 13px; }
-            table.data th, table.data td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left;
+            table.data { border-collapse: collapse; width: 100%; font-size: 12.5px; }
+            table.data th, table.data td { padding: 5px 6px; border-bottom: 1px solid var(--line); text-align: left;
                                            white-space: nowrap; }
-            table.data th { color: var(--muted); font-weight: 600; font-size: 12px; background: #FAFBFC; }
+            table.data th { color: var(--muted); font-weight: 600; font-size: 12px; background: #FAFBFC; white-space: normal; }
             table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
             table.data tbody tr:nth-child(even) { background: #FAFBFC; }
             table.data tfoot td { font-weight: 600; border-top: 2px solid var(--ink); border-bottom: none; }
