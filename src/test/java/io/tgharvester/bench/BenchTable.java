@@ -20,7 +20,7 @@ record BenchTable(String title, List<BenchRow> rows, List<String> notes) {
                 .append("| figure | value | limit | ratio | target | result |\n")
                 .append("|---|---:|---:|---:|---|---|\n");
         for (BenchRow r : rows) {
-            out.append(String.format(Locale.ROOT, "| %s | %s %s | %s | %.3f | %s %.2f | %s |%n", r.figure(),
+            out.append(String.format(Locale.ROOT, "| %s | %s %s | %s | %.4f | %s %.4f | %s |%n", r.figure(),
                     number(r.value()), r.unit(), number(r.limit()), r.ratio(), r.atMost() ? "≤" : "≥", r.target(),
                     r.passes() ? "pass" : "FAIL"));
         }
