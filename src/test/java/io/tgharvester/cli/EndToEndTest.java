@@ -82,7 +82,9 @@ class EndToEndTest {
     private static int runOnce(Map<String, String> env) {
         StringWriter err = new StringWriter();
         int code = Main.run(env, new PrintWriter(new StringWriter()), new PrintWriter(err), "run", "--once",
-                "--set", "harvester.fetch-overlap=1d", "--set", "harvester.download.retry-base=1s");
+                "--set", "harvester.fetch-overlap=1d", "--set", "harvester.download.retry-base=1s",
+                // pages smaller than the backlog, so the catch-up pages
+                "--set", "harvester.page-size=100");
         assertEquals("", err.toString());
         return code;
     }

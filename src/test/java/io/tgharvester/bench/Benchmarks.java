@@ -1,0 +1,62 @@
+package io.tgharvester.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs benchmarks by name and prints each one's table; {@code all} runs every one and writes the tables with the
+ * machine's description to docs/BENCHMARKS.md. Exit 0 only when every figure meets its target.
+ */
+public final class Benchmarks {
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Callable<BenchTable>> known = new LinkedHashMap<>();
+        known.put("api", () -> ApiCalls.table(ApiCalls.measure(ApiCalls.defaultPlan(work("api")))));
+        String name = args.length == 0 ? "all" : args[0];
+        List<String> names = name.equals("all") ? List.copyOf(known.keySet()) : List.of(name);
+        if (!known.keySet().containsAll(names)) {
+            System.err.println("scripts/bench: unknown benchmark '" + name + "'; known: all, " + known.keySet());
+            System.exit(2);
+        }
+        List<BenchTable> tables = new ArrayList<>();
+        for (String n : names) {
+            BenchTable table = known.get(n).call();
+            System.out.println(table.markdown());
+            tables.add(table);
+        }
+        if (name.equals("all")) {
+            Path doc = Path.of("docs", "BENCHMARKS.md");
+            Files.writeString(doc, document(tables));
+            System.out.println("written: " + doc);
+        }
+        System.exit(tables.stream().allMatch(BenchTable::passes) ? 0 : 1);
+    }
+
+    private static Path work(String name) throws IOException {
+        return Files.createTempDirectory("tg-bench-" + name);
+    }
+
+    private static String document(List<BenchTable> tables) {
+        StringBuilder out = new StringBuilder("""
+                # Benchmarks
+
+                Written by `scripts/bench all` (the soak, `scripts/bench soak`, is in docs/RELIABILITY.md). Each row
+                sets a measured value against its limit; the ratio must meet the target.
+
+                """);
+        out.append("Measured ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(" on: ")
+                .append(Machine.describe()).append("\n\n");
+        tables.forEach(t -> out.append(t.markdown()).append("\n"));
+        return out.toString();
+    }
+}
