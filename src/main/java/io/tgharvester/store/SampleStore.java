@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,8 +50,11 @@ public final class SampleStore {
     public StoreOutcome storePage(List<Sample> samples, Instant now) {
         return db.inTransaction("cannot store samples", conn -> {
             StoreOutcome outcome = StoreOutcome.NONE;
-            for (Sample sample : samples) {
-                outcome = outcome.plus(upsert(conn, sample, now));
+            try (Writes writes = new Writes(conn, samples.stream().map(Sample::id).toList())) {
+                for (Sample sample : samples) {
+                    outcome = outcome.plus(writes.upsert(sample, now));
+                }
+                writes.flush();
             }
             Optional<Instant> newest = samples.stream().map(Sample::submittedAt).flatMap(Optional::stream)
                     .max(Comparator.naturalOrder());
@@ -64,21 +69,11 @@ public final class SampleStore {
     public StoreOutcome applyStates(List<StateReport> reports, Instant now) {
         return db.inTransaction("cannot store samples", conn -> {
             StoreOutcome outcome = StoreOutcome.NONE;
-            for (StateReport report : reports) {
-                Optional<Existing> existing = find(conn, report.sampleId());
-                if (existing.isEmpty()) {
-                    continue; // the server answered about a sample never listed to us: not ours to record
+            try (Writes writes = new Writes(conn, reports.stream().map(StateReport::sampleId).toList())) {
+                for (StateReport report : reports) {
+                    outcome = outcome.plus(writes.applyState(report, now));
                 }
-                Transition t = Transition.of(existing, report.state(), Optional.empty(), now);
-                try (PreparedStatement st = conn.prepareStatement(UPDATE_STATE)) {
-                    st.setString(1, t.state());
-                    Jdbc.setText(st, 2, report.status());
-                    Jdbc.setTime(st, 3, t.finishedAt());
-                    Jdbc.setTime(st, 4, now);
-                    st.setString(5, report.sampleId());
-                    st.executeUpdate();
-                }
-                outcome = outcome.plus(record(conn, report.sampleId(), existing, t, now));
+                writes.flush();
             }
             return outcome;
         });
@@ -140,10 +135,36 @@ public final class SampleStore {
         });
     }
 
-    private StoreOutcome upsert(Connection conn, Sample s, Instant now) throws SQLException {
-        Optional<Existing> existing = find(conn, s.id());
-        Transition t = Transition.of(existing, s.state(), s.completedAt(), now);
-        try (PreparedStatement st = conn.prepareStatement(existing.isPresent() ? UPDATE_FROM_LIST : INSERT)) {
+    /**
+     * The writes of one page or state answer, batched: the samples already stored are read in one query, and each
+     * statement runs once per page. Samples are kept in {@code known} as they are written, so an id listed twice in
+     * one page is inserted once and then updated, as it would be one by one.
+     */
+    private final class Writes implements AutoCloseable {
+        private final Map<String, Existing> known;
+        private final PreparedStatement insert;
+        private final PreparedStatement updateFromList;
+        private final PreparedStatement updateState;
+        private final PreparedStatement change;
+        private final PreparedStatement queue;
+
+        Writes(Connection conn, List<String> ids) throws SQLException {
+            known = existing(conn, ids);
+            insert = conn.prepareStatement(INSERT);
+            updateFromList = conn.prepareStatement(UPDATE_FROM_LIST);
+            updateState = conn.prepareStatement(UPDATE_STATE);
+            change = conn.prepareStatement(
+                    "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) VALUES (?, ?, ?, ?)");
+            queue = conn.prepareStatement("""
+                    INSERT INTO artifacts (sample_id, name, status, attempts)
+                    SELECT ?, ?, 'pending', 0 FROM DUAL
+                    WHERE NOT EXISTS (SELECT 1 FROM artifacts WHERE sample_id = ? AND name = ?)""");
+        }
+
+        StoreOutcome upsert(Sample s, Instant now) throws SQLException {
+            Optional<Existing> existing = Optional.ofNullable(known.get(s.id()));
+            Transition t = Transition.of(existing, s.state(), s.completedAt(), now);
+            PreparedStatement st = existing.isPresent() ? updateFromList : insert;
             int i = 1;
             if (existing.isEmpty()) {
                 st.setString(i++, s.id());
@@ -173,57 +194,78 @@ public final class SampleStore {
             if (existing.isPresent()) {
                 st.setString(i, s.id());
             }
-            st.executeUpdate();
+            st.addBatch();
+            return record(s.id(), existing, t, now);
         }
-        return record(conn, s.id(), existing, t, now);
-    }
 
-    /** Writes the state change (if any) and queues downloads for a new success. */
-    private StoreOutcome record(Connection conn, String id, Optional<Existing> existing, Transition t, Instant now)
-            throws SQLException {
-        Optional<String> before = existing.map(Existing::state);
-        if (before.isPresent() && before.get().equals(t.state())) {
-            return StoreOutcome.NONE;
-        }
-        try (PreparedStatement st = conn.prepareStatement(
-                "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) VALUES (?, ?, ?, ?)")) {
-            st.setString(1, id);
-            Jdbc.setText(st, 2, before);
-            st.setString(3, t.state());
-            Jdbc.setTime(st, 4, now);
-            st.executeUpdate();
-        }
-        boolean succeeded = States.SUCC.equals(t.state());
-        if (succeeded) {
-            queueArtifacts(conn, id);
-        }
-        return new StoreOutcome(existing.isEmpty() ? 1 : 0, existing.isPresent() ? 1 : 0, succeeded ? 1 : 0);
-    }
-
-    private void queueArtifacts(Connection conn, String id) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement("""
-                INSERT INTO artifacts (sample_id, name, status, attempts)
-                SELECT ?, ?, 'pending', 0 FROM DUAL
-                WHERE NOT EXISTS (SELECT 1 FROM artifacts WHERE sample_id = ? AND name = ?)""")) {
-            for (String name : artifactNames) {
-                st.setString(1, id);
-                st.setString(2, name);
-                st.setString(3, id);
-                st.setString(4, name);
-                st.addBatch();
+        StoreOutcome applyState(StateReport report, Instant now) throws SQLException {
+            Optional<Existing> existing = Optional.ofNullable(known.get(report.sampleId()));
+            if (existing.isEmpty()) {
+                return StoreOutcome.NONE; // the server answered about a sample never listed to us: not ours to record
             }
-            st.executeBatch();
+            Transition t = Transition.of(existing, report.state(), Optional.empty(), now);
+            updateState.setString(1, t.state());
+            Jdbc.setText(updateState, 2, report.status());
+            Jdbc.setTime(updateState, 3, t.finishedAt());
+            Jdbc.setTime(updateState, 4, now);
+            updateState.setString(5, report.sampleId());
+            updateState.addBatch();
+            return record(report.sampleId(), existing, t, now);
         }
-    }
 
-    private static Optional<Existing> find(Connection conn, String id) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement("SELECT state, finished_at FROM samples WHERE id = ?")) {
-            st.setString(1, id);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new Existing(rs.getString("state"), Jdbc.time(rs, "finished_at")))
-                        : Optional.empty();
+        /** Writes the state change (if any) and queues downloads for a new success. */
+        private StoreOutcome record(String id, Optional<Existing> existing, Transition t, Instant now)
+                throws SQLException {
+            known.put(id, new Existing(t.state(), t.finishedAt()));
+            Optional<String> before = existing.map(Existing::state);
+            if (before.isPresent() && before.get().equals(t.state())) {
+                return StoreOutcome.NONE;
             }
+            change.setString(1, id);
+            Jdbc.setText(change, 2, before);
+            change.setString(3, t.state());
+            Jdbc.setTime(change, 4, now);
+            change.addBatch();
+            boolean succeeded = States.SUCC.equals(t.state());
+            if (succeeded) {
+                for (String name : artifactNames) {
+                    queue.setString(1, id);
+                    queue.setString(2, name);
+                    queue.setString(3, id);
+                    queue.setString(4, name);
+                    queue.addBatch();
+                }
+            }
+            return new StoreOutcome(existing.isEmpty() ? 1 : 0, existing.isPresent() ? 1 : 0, succeeded ? 1 : 0);
+        }
+
+        /** Inserts before updates, and samples before the rows that refer to them. */
+        void flush() throws SQLException {
+            for (PreparedStatement st : List.of(insert, updateFromList, updateState, change, queue)) {
+                st.executeBatch();
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement st : List.of(insert, updateFromList, updateState, change, queue)) {
+                st.close();
+            }
+        }
+
+        private static Map<String, Existing> existing(Connection conn, List<String> ids) throws SQLException {
+            Map<String, Existing> found = new HashMap<>();
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT id, state, finished_at FROM samples WHERE id = ANY(?)")) {
+                st.setObject(1, ids.toArray(String[]::new));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString("id").strip(), new Existing(rs.getString("state"),
+                                Jdbc.time(rs, "finished_at")));
+                    }
+                }
+            }
+            return found;
         }
     }
 

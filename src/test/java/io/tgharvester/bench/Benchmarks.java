@@ -22,6 +22,7 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         Map<String, Callable<BenchTable>> known = new LinkedHashMap<>();
         known.put("api", () -> ApiCalls.table(ApiCalls.measure(ApiCalls.defaultPlan(work("api")))));
+        known.put("ingest", () -> IngestBench.run(work("ingest")));
         String name = args.length == 0 ? "all" : args[0];
         List<String> names = name.equals("all") ? List.copyOf(known.keySet()) : List.of(name);
         if (!known.keySet().containsAll(names)) {
