@@ -33,7 +33,7 @@ public final class ConfigLoader {
             "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
             "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
-            "harvester.download.retry-max", "harvester.backoff.base", "harvester.backoff.max",
+            "harvester.download.retry-max", "harvester.download.concurrency", "harvester.backoff.base", "harvester.backoff.max",
             "harvester.report.schedule", "harvester.report.zone", "harvester.report.period");
 
     /** Environment names kept for the documented short spellings. */
@@ -137,10 +137,11 @@ public final class ConfigLoader {
                 duration(v, "harvester.fetch-overlap"),
                 duration(v, "harvester.initial-lookback"),
                 duration(v, "harvester.stale-after"),
-                pageSize(v),
+                wholeNumber(v, "harvester.page-size", 1, 1000),
                 artifacts(v),
                 duration(v, "harvester.download.retry-base"),
                 duration(v, "harvester.download.retry-max"),
+                wholeNumber(v, "harvester.download.concurrency", 1, 16),
                 duration(v, "harvester.backoff.base"),
                 duration(v, "harvester.backoff.max"),
                 reportSchedule(v));
@@ -223,16 +224,16 @@ public final class ConfigLoader {
         }
     }
 
-    private static int pageSize(Map<String, String> v) {
-        String value = require(v, "harvester.page-size");
+    private static int wholeNumber(Map<String, String> v, String key, int min, int max) {
+        String value = require(v, key);
         try {
-            int size = Integer.parseInt(value);
-            if (size < 1 || size > 1000) {
+            int number = Integer.parseInt(value);
+            if (number < min || number > max) {
                 throw new NumberFormatException();
             }
-            return size;
+            return number;
         } catch (NumberFormatException e) {
-            throw new ConfigException("harvester.page-size: '" + value + "' is not a whole number from 1 to 1000");
+            throw new ConfigException(key + ": '" + value + "' is not a whole number from " + min + " to " + max);
         }
     }
 

@@ -28,6 +28,7 @@ public record HarvesterConfig(
         List<String> artifacts,
         Duration retryBase,
         Duration retryMax,
+        int downloadConcurrency,
         Duration backoffBase,
         Duration backoffMax,
         Optional<ReportSchedule> reportSchedule) {

@@ -12,15 +12,23 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Downloads every due artifact. Failures of one artifact (a cut stream, a refused name) are recorded on its row and
- * retried later with doubling delays; failures of the server (auth, 429, 5xx) end the round, as the rest would
- * fail the same way.
+ * Downloads every due artifact, {@code concurrency} at a time. Failures of one artifact (a cut stream, a refused
+ * name) are recorded on its row and retried later with doubling delays; failures of the server (auth, 429, 5xx) end
+ * the round, as the rest would fail the same way: downloads already running finish, no new one starts.
  */
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
@@ -32,12 +40,17 @@ public final class ArtifactCollector implements Stage {
     private final Clock clock;
     private final Duration retryBase;
     private final Duration retryMax;
+    private final int concurrency;
     private volatile boolean stopping;
-    /** The download in progress, so that {@link #stop()} can cut it off even while a read blocks. */
-    private volatile ArtifactStream current;
+    /** The downloads in progress, so that {@link #stop()} can cut them off even while a read blocks. */
+    private final Set<ArtifactStream> inFlight = ConcurrentHashMap.newKeySet();
 
     public ArtifactCollector(ThreatGridClient client, ArtifactStore store, ArtifactFiles files, Clock clock,
-                             Duration retryBase, Duration retryMax) {
+                             Duration retryBase, Duration retryMax, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("download concurrency must be at least 1, not " + concurrency);
+        }
+        this.concurrency = concurrency;
         this.client = client;
         this.store = store;
         this.files = files;
@@ -55,21 +68,58 @@ public final class ArtifactCollector implements Stage {
     public int run() {
         Instant roundStart = clock.instant();
         Tally tally = new Tally();
-        List<ArtifactTask> tasks;
-        // Tasks failing in this round get a retry time after roundStart, so the loop cannot pick them up again.
-        while (!stopping && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
-            for (ArtifactTask task : tasks) {
-                if (stopping) {
-                    break;
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, task -> {
+            Thread thread = new Thread(task, "tg-download");
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicReference<RuntimeException> serverFailure = new AtomicReference<>();
+        try {
+            List<ArtifactTask> tasks;
+            // Tasks failing in this round get a retry time after roundStart, so the loop cannot pick them up again.
+            while (!stopping && serverFailure.get() == null && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
+                List<Future<Result>> results = new ArrayList<>();
+                for (ArtifactTask task : tasks) {
+                    results.add(pool.submit(() -> downloadUnlessRoundEnded(task, serverFailure)));
                 }
-                tally.add(download(task));
+                for (Future<Result> result : results) {
+                    tally.add(await(result));
+                }
             }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (serverFailure.get() != null) {
+            throw serverFailure.get();
         }
         if (tally.total() > 0) {
             log.info("event=downloads done={} absent={} failed={} bytes={}",
                     tally.done, tally.absent, tally.failed, tally.bytes);
         }
         return 0;
+    }
+
+    private Result downloadUnlessRoundEnded(ArtifactTask task, AtomicReference<RuntimeException> serverFailure) {
+        if (stopping || serverFailure.get() != null) {
+            return new Result(Kind.STOPPED, 0);
+        }
+        try {
+            return download(task);
+        } catch (RuntimeException e) {
+            serverFailure.compareAndSet(null, e);
+            return new Result(Kind.STOPPED, 0);
+        }
+    }
+
+    private static Result await(Future<Result> result) {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(Kind.STOPPED, 0);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a download failed unexpectedly", e.getCause());
+        }
     }
 
     private Result download(ArtifactTask task) {
@@ -82,13 +132,13 @@ public final class ArtifactCollector implements Stage {
             }
             StoredArtifact stored;
             try (ArtifactStream stream = opened.get()) {
-                current = stream;
+                inFlight.add(stream);
                 if (stopping) {
                     throw new IOException("stopping");
                 }
                 stored = files.save(task.sampleId(), task.name(), stream);
             } finally {
-                current = null;
+                inFlight.remove(opened.get());
             }
             store.markDone(task, stored.bytes(), stored.sha256(), stored.relativePath(), clock.instant());
             return new Result(Kind.DONE, stored.bytes());
@@ -104,14 +154,11 @@ public final class ArtifactCollector implements Stage {
         }
     }
 
-    /** Cuts off the download in progress (its row stays due) and ends the round. */
+    /** Cuts off the downloads in progress (their rows stay due) and ends the round. */
     @Override
     public void stop() {
         stopping = true;
-        ArtifactStream stream = current;
-        if (stream != null) {
-            stream.abort().run();
-        }
+        inFlight.forEach(stream -> stream.abort().run());
     }
 
     private Result failed(ArtifactTask task, Exception e) {

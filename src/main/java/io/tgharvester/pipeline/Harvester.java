@@ -68,7 +68,7 @@ public final class Harvester implements AutoCloseable {
                             config.pageSize()),
                     new StateChecker(client, samples, clock, config.staleAfter()),
                     new ArtifactCollector(client, new ArtifactStore(db), files, clock, config.retryBase(),
-                            config.retryMax()),
+                            config.retryMax(), config.downloadConcurrency()),
                     indexer(config.dataDir(), db, clock));
         } catch (IOException e) {
             lock.close();

@@ -23,6 +23,7 @@ public final class Benchmarks {
         Map<String, Callable<BenchTable>> known = new LinkedHashMap<>();
         known.put("api", () -> ApiCalls.table(ApiCalls.measure(ApiCalls.defaultPlan(work("api")))));
         known.put("ingest", () -> IngestBench.run(work("ingest")));
+        known.put("download", () -> DownloadBench.run(work("download")));
         String name = args.length == 0 ? "all" : args[0];
         List<String> names = name.equals("all") ? List.copyOf(known.keySet()) : List.of(name);
         if (!known.keySet().containsAll(names)) {

@@ -50,7 +50,7 @@ final class ScheduleReplay implements AutoCloseable {
                 config.pageSize());
         stateChecker = new StateChecker(client, samples, clock, config.staleAfter());
         collector = new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), clock,
-                config.retryBase(), config.retryMax());
+                config.retryBase(), config.retryMax(), config.downloadConcurrency());
         fetchEvery = config.fetchInterval();
         stateEvery = config.stateInterval();
         nextState = start;

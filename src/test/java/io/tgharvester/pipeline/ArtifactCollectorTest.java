@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.tgharvester.TestApi;
 import io.tgharvester.TestClock;
 import io.tgharvester.TgJson;
+import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.Sample;
 import io.tgharvester.api.ThreatGridClient;
@@ -29,6 +30,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -67,9 +69,13 @@ class ArtifactCollectorTest {
     }
 
     private ArtifactCollector collector() {
+        return collector(1);
+    }
+
+    private ArtifactCollector collector(int concurrency) {
         ThreatGridClient client = TestApi.client(wm.baseUrl());
         return new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), clock,
-                Duration.ofMinutes(1), Duration.ofMinutes(10));
+                Duration.ofMinutes(1), Duration.ofMinutes(10), concurrency);
     }
 
     private static byte[] body(String name) {
@@ -157,5 +163,50 @@ class ArtifactCollectorTest {
         assertThrows(AuthenticationFailed.class, () -> collector().run());
 
         assertEquals(List.of(List.of(4L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'pending'"));
+    }
+
+    @Test
+    void severalAtATimeEachArtifactIsStoredWholeWithItsOwnHash() throws Exception {
+        List<String> ids = new ArrayList<>(List.of(ID));
+        for (int n = 43; n < 48; n++) {
+            ids.add(TgJson.id(n));
+        }
+        new SampleStore(db, SampleFetcherTest.FOUR).storePage(ids.subList(1, ids.size()).stream()
+                .map(id -> new Sample(id, "succ", Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.of(T0), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty())).toList(), T0);
+        for (String id : ids) {
+            for (String name : SampleFetcherTest.FOUR) {
+                wm.stubFor(get("/api/v2/samples/" + id + "/" + name).willReturn(aResponse()
+                        .withBody(body(id + name)).withFixedDelay(50)));
+            }
+        }
+
+        collector(4).run();
+
+        for (String id : ids) {
+            for (String name : SampleFetcherTest.FOUR) {
+                assertArrayEquals(body(id + name),
+                        Files.readAllBytes(dataDir.resolve("artifacts").resolve(id).resolve(name)));
+                String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body(id + name)));
+                assertEquals(List.of(List.of("done", sha)), rows("SELECT status, sha256 FROM artifacts"
+                        + " WHERE sample_id = '" + id + "' AND name = '" + name + "'"));
+            }
+        }
+        assertEquals(24, filesOnDisk().size(), "no temporary file is left");
+    }
+
+    @Test
+    void aServerFailureSeveralAtATimeEndsTheRoundAndFailsNoArtifact() {
+        stubAll();
+        wm.stubFor(get(BASE + "processes.json").willReturn(aResponse().withStatus(503)));
+
+        assertThrows(ApiUnavailable.class, () -> collector(3).run());
+
+        assertEquals(List.of(), rows("SELECT name FROM artifacts WHERE status = 'failed'"),
+                "the server's failure is no artifact's");
+        assertEquals(List.of(List.of("pending")),
+                rows("SELECT status FROM artifacts WHERE name = 'processes.json'"));
     }
 }
