@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * Runs benchmarks by name and prints each one's table; {@code all} runs every one and writes the tables with the
@@ -24,6 +26,7 @@ public final class Benchmarks {
         known.put("api", () -> ApiCalls.table(ApiCalls.measure(ApiCalls.defaultPlan(work("api")))));
         known.put("ingest", () -> IngestBench.run(work("ingest")));
         known.put("download", () -> DownloadBench.run(work("download")));
+        known.put("memory", () -> MemoryBench.run(work("memory")));
         String name = args.length == 0 ? "all" : args[0];
         List<String> names = name.equals("all") ? List.copyOf(known.keySet()) : List.of(name);
         if (!known.keySet().containsAll(names)) {
@@ -44,8 +47,21 @@ public final class Benchmarks {
         System.exit(tables.stream().allMatch(BenchTable::passes) ? 0 : 1);
     }
 
+    /** A scratch dir, removed when the benchmarks end (the memory benchmark writes 2 GB into its). */
     private static Path work(String name) throws IOException {
-        return Files.createTempDirectory("tg-bench-" + name);
+        Path dir = Files.createTempDirectory("tg-bench-" + name);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+        return dir;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            System.err.println("scripts/bench: could not remove " + dir + ": " + e.getMessage());
+        }
     }
 
     private static String document(List<BenchTable> tables) {
