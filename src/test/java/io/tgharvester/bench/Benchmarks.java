@@ -27,6 +27,8 @@ public final class Benchmarks {
         known.put("ingest", () -> IngestBench.run(work("ingest")));
         known.put("download", () -> DownloadBench.run(work("download")));
         known.put("memory", () -> MemoryBench.run(work("memory")));
+        known.put("latency", () -> LatencyBench.run(work("latency")));
+        known.put("startup", () -> StartupBench.run(work("startup")));
         String name = args.length == 0 ? "all" : args[0];
         List<String> names = name.equals("all") ? List.copyOf(known.keySet()) : List.of(name);
         if (!known.keySet().containsAll(names)) {
