@@ -28,6 +28,7 @@ public final class Benchmarks {
         known.put("download", () -> DownloadBench.run(work("download")));
         known.put("memory", () -> MemoryBench.run(work("memory")));
         known.put("latency", () -> LatencyBench.run(work("latency")));
+        known.put("scale", () -> ScaleBench.run(work("scale")));
         known.put("startup", () -> StartupBench.run(work("startup")));
         String name = args.length == 0 ? "all" : args[0];
         List<String> names = name.equals("all") ? List.copyOf(known.keySet()) : List.of(name);
@@ -43,7 +44,7 @@ public final class Benchmarks {
         }
         if (name.equals("all")) {
             Path doc = Path.of("docs", "BENCHMARKS.md");
-            Files.writeString(doc, document(tables));
+            Files.writeString(doc, document(tables) + handWrittenNotes(doc));
             System.out.println("written: " + doc);
         }
         System.exit(tables.stream().allMatch(BenchTable::passes) ? 0 : 1);
@@ -64,6 +65,13 @@ public final class Benchmarks {
         } catch (IOException e) {
             System.err.println("scripts/bench: could not remove " + dir + ": " + e.getMessage());
         }
+    }
+
+    /** The file's "## Notes" section onwards (what limits each figure, what was changed), kept across rewrites. */
+    private static String handWrittenNotes(Path doc) throws IOException {
+        String existing = Files.isRegularFile(doc) ? Files.readString(doc) : "";
+        int notes = existing.indexOf("\n## Notes");
+        return notes < 0 ? "" : existing.substring(notes);
     }
 
     private static String document(List<BenchTable> tables) {

@@ -44,7 +44,12 @@ final class ScheduleReplay implements AutoCloseable {
                 "tg.api-key", org.apiKey(), "tg.base-url", simulator.baseUrl().toString(),
                 "harvester.data-dir", dataDir.toString()));
         ThreatGridClient client = ThreatGridClient.connect(config);
-        db = Database.open(dataDir);
+        try {
+            db = Database.open(dataDir);
+        } catch (RuntimeException e) {
+            simulator.close(); // its HTTP server thread would keep the JVM alive
+            throw e;
+        }
         SampleStore samples = new SampleStore(db, config.artifacts());
         fetcher = new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
                 config.pageSize());
