@@ -141,12 +141,7 @@ public final class CorrelationQueries {
 
     /** Whether the parse stage has filled the correlation tables with anything yet. */
     public boolean anyAnalysisParsed() {
-        return db.withConnection("cannot read the analysis table", conn -> {
-            try (PreparedStatement st = conn.prepareStatement("SELECT 1 FROM analysis LIMIT 1");
-                 ResultSet rs = st.executeQuery()) {
-                return rs.next();
-            }
-        });
+        return db.withConnection("cannot read the analysis table", Jdbc::anyAnalysisParsed);
     }
 
     /** Whether the sample is in the database at all. */

@@ -1,5 +1,6 @@
 package io.tgharvester.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,6 +42,14 @@ final class Jdbc {
     /** Error texts are stored up to the 1,000 characters their columns hold. */
     static String clip(String text) {
         return text.length() > 1000 ? text.substring(0, 1000) : text;
+    }
+
+    /** Whether the parse stage has put any analysis into the correlation tables yet. */
+    static boolean anyAnalysisParsed(Connection conn) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("SELECT 1 FROM analysis LIMIT 1");
+             ResultSet rs = st.executeQuery()) {
+            return rs.next();
+        }
     }
 
     static Optional<Instant> time(ResultSet rs, String column) throws SQLException {

@@ -86,7 +86,7 @@ public final class ReportQueries {
      * pick the submitted_at index and fetch every whole row, several times slower at a million samples.
      */
     private static List<UserRow> userRows(Connection conn, Window window, boolean perLogin) throws SQLException {
-        boolean threat = hasRows(conn, "analysis");
+        boolean threat = Jdbc.anyAnalysisParsed(conn);
         String threatColumns = threat ? """
                 ,
                 CAST(AVG(a.threat_score) AS DOUBLE PRECISION)                  AS mean_threat_score,
@@ -182,7 +182,7 @@ public final class ReportQueries {
     private Optional<List<Ranked>> topValues(String failure, String table, String column, Window window,
                                              int limit) {
         return db.withConnection(failure, conn -> {
-            if (!hasRows(conn, "analysis")) {
+            if (!Jdbc.anyAnalysisParsed(conn)) {
                 return Optional.empty();
             }
             String sql = """
@@ -226,14 +226,6 @@ public final class ReportQueries {
             }
         }
         return index;
-    }
-
-    /** Whether {@code table} (a constant of this class) has any row. */
-    private static boolean hasRows(Connection conn, String table) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement("SELECT 1 FROM " + table + " LIMIT 1");
-             ResultSet rs = st.executeQuery()) {
-            return rs.next();
-        }
     }
 
     private static Optional<Double> optionalDouble(ResultSet rs, String column) throws SQLException {
