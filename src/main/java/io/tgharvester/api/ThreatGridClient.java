@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
@@ -68,7 +69,10 @@ public final class ThreatGridClient {
         return new ThreatGridClient(retrofit.create(ThreatGridService.class), moshi, Clock.systemUTC());
     }
 
-    /** One page of the organization's samples submitted at or after {@code after}, oldest first. */
+    /**
+     * One page of the organization's samples submitted at or after {@code after}, in whatever order the server lists
+     * them (the order of this endpoint is not documented).
+     */
     public ListPage listSamples(Instant after, int limit, int offset) {
         String afterText = DateTimeFormatter.ISO_INSTANT.format(after.truncatedTo(ChronoUnit.SECONDS));
         WireTypes.ListEnvelope envelope = execute(LIST, service.listSamples(afterText, limit, offset));
@@ -78,7 +82,9 @@ public final class ThreatGridClient {
         List<Sample> samples = new ArrayList<>();
         List<SkippedItem> skipped = new ArrayList<>();
         mapEach(items, SampleMapper::toSample, samples, skipped);
-        return new ListPage(samples, skipped, items.size());
+        Object perPage = envelope.data().get("items_per_page");
+        return new ListPage(samples, skipped, items.size(), perPage instanceof Number n && n.intValue() > 0
+                ? OptionalInt.of(n.intValue()) : OptionalInt.empty());
     }
 
     /** The current state of each given sample the server knows; unknown ids are simply absent. */

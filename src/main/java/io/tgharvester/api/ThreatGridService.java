@@ -11,10 +11,10 @@ import retrofit2.http.Streaming;
 interface ThreatGridService {
     /**
      * {@code org_only=True} is part of the path template, not a parameter: no caller can drop it or spell it
-     * differently, so the harvester can never ask for the global dataset. Oldest first, so that a page boundary
-     * never hides a sample submitted while paging.
+     * differently, so the harvester can never ask for the global dataset. No sort_by/sort_order: they are documented
+     * only for /api/v2/search/submissions, and the fetcher is built not to depend on the order.
      */
-    @GET("api/v2/samples?org_only=True&sort_by=submitted_at&sort_order=asc")
+    @GET("api/v2/samples?org_only=True")
     Call<WireTypes.ListEnvelope> listSamples(
             @Query("after") String after, @Query("limit") int limit, @Query("offset") int offset);
 

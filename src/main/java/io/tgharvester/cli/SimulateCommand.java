@@ -2,6 +2,7 @@ package io.tgharvester.cli;
 
 import io.tgharvester.config.Durations;
 import io.tgharvester.sim.FaultPlan;
+import io.tgharvester.sim.ListOrder;
 import io.tgharvester.sim.SimulatorConfig;
 import io.tgharvester.sim.ThreatGridSimulator;
 import java.time.Clock;
@@ -42,6 +43,13 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice "
             + "(default: ${DEFAULT-VALUE}).")
     private long seed;
+    @Option(names = "--page-cap", defaultValue = "" + SimulatorConfig.DEFAULT_PAGE_CAP, paramLabel = "N",
+            description = "Most samples per list page, whatever limit is asked for (default: ${DEFAULT-VALUE}).")
+    private int pageCap;
+    @Option(names = "--order", defaultValue = "newest", paramLabel = "newest|oldest|shuffled",
+            description = "Order of the sample list; sort_by and sort_order are ignored, as Threat Grid documents"
+                    + " neither for this call (default: ${DEFAULT-VALUE}).")
+    private String order;
     @Option(names = "--fault-429", defaultValue = "0", paramLabel = "RATE",
             description = "Share of requests answered 429 (half of them with Retry-After).")
     private double rateLimited;
@@ -67,7 +75,7 @@ final class SimulateCommand implements Callable<Integer> {
         SimulatorConfig config = new SimulatorConfig(apiKey, users == null ? defaults.users() : users,
                 defaults.nullLoginRate(), Durations.parse(submitEvery), defaults.historySamples(),
                 defaults.historySpan(), maxSamples, Durations.parse(stateStep), failRate, defaults.noVideoRate(),
-                defaults.noPcapRate(), seed);
+                defaults.noPcapRate(), seed, pageCap, ListOrder.parse(order));
         CountDownLatch stopped = new CountDownLatch(1);
         ThreatGridSimulator simulator = new ThreatGridSimulator(config, Clock.systemUTC());
         simulator.faults(new FaultPlan(rateLimited, serverError, reset, slow, truncated, malformed, 2_000, seed));

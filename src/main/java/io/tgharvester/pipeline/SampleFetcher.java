@@ -1,23 +1,32 @@
 package io.tgharvester.pipeline;
 
 import io.tgharvester.api.ListPage;
+import io.tgharvester.api.Sample;
 import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.store.FetchPosition;
+import io.tgharvester.store.FetchPosition.Listing;
 import io.tgharvester.store.SampleStore;
 import io.tgharvester.store.StoreOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists the organization's samples submitted since the watermark (less an overlap, so late-indexed samples are
- * still seen) and stores each page before asking for the next.
+ * Lists the organization's samples submitted since the watermark (less an overlap, so late-indexed samples are still
+ * seen) page by page, storing each page with the listing's progress before asking for the next. Pages are stepped by
+ * what the server returned and the list ends where the server's own page size says so; the watermark moves only once
+ * a listing is complete ({@link FetchPosition} says to where), so neither a capped page size nor the list's order can
+ * make the harvest skip a sample. A listing longer than one round's bound, or cut by a failure or a crash, continues
+ * where it stopped in the next round.
  */
 public final class SampleFetcher implements Stage {
     private static final Logger log = LoggerFactory.getLogger(SampleFetcher.class);
-    /** A bound on one round; a longer backlog continues in the next round from the advanced watermark. */
-    private static final int MAX_PAGES_PER_ROUND = 1000;
+    /** Bounds one round's calls; a longer listing continues in the next round from its stored offset. */
+    static final int MAX_PAGES_PER_ROUND = 1000;
 
     private final ThreatGridClient client;
     private final SampleStore store;
@@ -25,6 +34,8 @@ public final class SampleFetcher implements Stage {
     private final Duration overlap;
     private final Duration initialLookback;
     private final int pageSize;
+    /** The page size the server last said it caps to, so the cap is logged once, not on every call. */
+    private OptionalInt serverPageSize = OptionalInt.empty();
 
     public SampleFetcher(ThreatGridClient client, SampleStore store, Clock clock, Duration overlap,
                          Duration initialLookback, int pageSize) {
@@ -43,30 +54,48 @@ public final class SampleFetcher implements Stage {
 
     @Override
     public int run() {
-        Instant after = store.watermark().map(w -> w.minus(overlap))
-                .orElseGet(() -> clock.instant().minus(initialLookback));
+        FetchPosition position = store.fetchPosition();
+        Listing listing = position.inProgress().isPresent() ? position.inProgress().get() : newListing(position);
         StoreOutcome total = StoreOutcome.NONE;
-        int offset = 0;
-        int pages = 0;
         int skipped = 0;
-        while (pages < MAX_PAGES_PER_ROUND) {
-            ListPage page = client.listSamples(after, pageSize, offset);
-            pages++;
-            total = total.plus(store.storePage(page.samples(), clock.instant()));
+        boolean complete = false;
+        for (int pagesThisRound = 0; pagesThisRound < MAX_PAGES_PER_ROUND && !complete; pagesThisRound++) {
+            ListPage page = client.listSamples(listing.after(), pageSize, listing.nextOffset());
+            noteServerPageSize(page.itemsPerPage());
+            listing = listing.plusPage(page.itemCount(),
+                    page.samples().stream().map(Sample::submittedAt).flatMap(Optional::stream).max(Instant::compareTo));
+            complete = page.isLast(pageSize);
+            position = complete ? position.completing(listing) : position.continuing(listing);
+            total = total.plus(store.storePage(page.samples(), position, clock.instant()));
             skipped += page.skipped().size();
             page.skipped().forEach(item -> log.warn("event=sample-skipped reason=\"{}\" item={}",
                     item.reason(), item.excerpt()));
-            if (page.itemCount() < pageSize) {
-                break;
-            }
-            offset += page.itemCount();
+        }
+        if (!complete) {
+            log.info("event=fetch-continues after={} pages={} listed={} detail=\"the listing goes on next round\"",
+                    listing.after(), listing.pages(), listing.nextOffset());
         }
         if (total.added() + total.changed() + skipped > 0) {
             log.info("event=fetch after={} pages={} new={} changed={} succeeded={} skipped={}",
-                    after, pages, total.added(), total.changed(), total.succeeded(), skipped);
+                    listing.after(), listing.pages(), total.added(), total.changed(), total.succeeded(), skipped);
         } else {
-            log.debug("event=fetch after={} pages={} nothing-new", after, pages);
+            log.debug("event=fetch after={} pages={} nothing-new", listing.after(), listing.pages());
         }
         return total.succeeded();
+    }
+
+    /** From the overlap before the watermark, or on the very first run from the initial lookback. */
+    private Listing newListing(FetchPosition position) {
+        Instant now = clock.instant();
+        return Listing.from(position.watermark().map(w -> w.minus(overlap)).orElseGet(() -> now.minus(initialLookback)),
+                now);
+    }
+
+    private void noteServerPageSize(OptionalInt perPage) {
+        if (perPage.isPresent() && perPage.getAsInt() < pageSize && !perPage.equals(serverPageSize)) {
+            log.info("event=page-cap requested={} served={} detail=\"Threat Grid serves fewer samples per page than"
+                    + " asked; paging by what it returns\"", pageSize, perPage.getAsInt());
+        }
+        serverPageSize = perPage;
     }
 }

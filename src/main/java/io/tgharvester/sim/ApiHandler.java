@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -23,14 +24,18 @@ final class ApiHandler implements HttpHandler {
     private static final List<Integer> SERVER_ERRORS = List.of(500, 502, 503);
 
     private final String apiKey;
+    private final int pageCap;
+    private final Comparator<SimulatedSample> listOrder;
     private final Clock clock;
     private final SimulatedOrg org;
     private final FaultDraws faults;
     private final AtomicInteger requestIds = new AtomicInteger(1000);
     private final JsonAdapter<Object> json = new Moshi.Builder().build().adapter(Object.class);
 
-    ApiHandler(String apiKey, Clock clock, SimulatedOrg org, FaultDraws faults) {
-        this.apiKey = apiKey;
+    ApiHandler(SimulatorConfig config, Clock clock, SimulatedOrg org, FaultDraws faults) {
+        this.apiKey = config.apiKey();
+        this.pageCap = config.pageCap();
+        this.listOrder = config.listOrder().comparator(config.seed());
         this.clock = clock;
         this.org = org;
         this.faults = faults;
@@ -92,9 +97,9 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void list(Reply reply, QueryString query, Instant now) throws IOException {
-        SampleListing listing = SampleListing.from(query);
+        SampleListing listing = SampleListing.from(query, pageCap);
         List<Object> items = new ArrayList<>();
-        listing.page(org.samplesAt(now)).forEach(s -> items.add(SampleItem.of(s, now)));
+        listing.page(org.samplesAt(now), listOrder).forEach(s -> items.add(SampleItem.of(s, now)));
         reply.data(Json.object("index", listing.offset(), "items_per_page", listing.limit(),
                 "current_item_count", items.size(), "items", items));
     }

@@ -7,29 +7,27 @@ import java.util.Optional;
 
 /**
  * A list call's parameters, checked as the service checks them, and the page of samples they select: submitted at or
- * after {@code after} and before {@code before}, ordered by submission time then id, newest first unless ascending.
+ * after {@code after} and before {@code before}, in the simulator's own order (sort_by and sort_order are ignored),
+ * at most {@code limit} of them, where the limit asked for is cut to the server's page cap.
  */
-record SampleListing(Optional<Instant> after, Optional<Instant> before, int limit, int offset, boolean ascending) {
+record SampleListing(Optional<Instant> after, Optional<Instant> before, int limit, int offset) {
     static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
-    private static final Comparator<SimulatedSample> OLDEST_FIRST =
-            Comparator.comparing(SimulatedSample::submittedAt).thenComparing(SimulatedSample::id);
 
-    static SampleListing from(QueryString query) {
+    static SampleListing from(QueryString query, int pageCap) {
         String orgOnly = query.text("org_only").orElse("");
         if (!orgOnly.equals("True") && !orgOnly.equals("true")) {
             throw new BadRequest("org_only=True is required: this server never lists samples beyond your organization");
         }
         return new SampleListing(query.instant("after"), query.instant("before"),
-                query.number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), query.number("offset", 0, 0, Integer.MAX_VALUE),
-                query.text("sort_order").filter(order -> order.equalsIgnoreCase("asc")).isPresent());
+                query.number("limit", Math.min(DEFAULT_LIMIT, pageCap), 1, pageCap),
+                query.number("offset", 0, 0, Integer.MAX_VALUE));
     }
 
-    List<SimulatedSample> page(List<SimulatedSample> samples) {
+    List<SimulatedSample> page(List<SimulatedSample> samples, Comparator<SimulatedSample> order) {
         return samples.stream()
                 .filter(s -> after.map(a -> !s.submittedAt().isBefore(a)).orElse(true))
                 .filter(s -> before.map(b -> s.submittedAt().isBefore(b)).orElse(true))
-                .sorted(ascending ? OLDEST_FIRST : OLDEST_FIRST.reversed())
+                .sorted(order)
                 .skip(offset).limit(limit)
                 .toList();
     }

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param noVideoRate     share of succeeded samples without video.webm (404)
  * @param noPcapRate      share of succeeded samples without network.pcap (404)
  * @param seed            seed of every random choice
+ * @param pageCap         most samples one list page holds, whatever limit is asked for (the page size it reports)
+ * @param listOrder       the order of the sample list; sort_by and sort_order are ignored
  */
 public record SimulatorConfig(
         String apiKey,
@@ -33,8 +35,15 @@ public record SimulatorConfig(
         double failRate,
         double noVideoRate,
         double noPcapRate,
-        long seed) {
+        long seed,
+        int pageCap,
+        ListOrder listOrder) {
 
+    /**
+     * Threat Grid documents no largest {@code limit}; a cap of 100 is as inconvenient as any a real server could
+     * plausibly set while far below the harvester's default page size of 1000.
+     */
+    public static final int DEFAULT_PAGE_CAP = 100;
     private static final List<String> TEAM = List.of("alice.soc", "bob.ir", "carol.hunt", "dave.noc", "erin.mail");
 
     public SimulatorConfig {
@@ -52,11 +61,23 @@ public record SimulatorConfig(
         if (historySamples < 0 || maxSamples < 0) {
             throw new IllegalArgumentException("historySamples and maxSamples must not be negative");
         }
+        if (pageCap < 1) {
+            throw new IllegalArgumentException("the page cap must be at least 1, not " + pageCap);
+        }
+        Objects.requireNonNull(listOrder, "listOrder");
         for (double rate : new double[] {nullLoginRate, failRate, noVideoRate, noPcapRate}) {
             if (!(rate >= 0 && rate <= 1)) {
                 throw new IllegalArgumentException("rates are shares from 0 to 1, not " + rate);
             }
         }
+    }
+
+    /** An organization whose list API caps pages at {@link #DEFAULT_PAGE_CAP} and lists newest first. */
+    public SimulatorConfig(String apiKey, List<String> users, double nullLoginRate, Duration submitEvery,
+                           int historySamples, Duration historySpan, int maxSamples, Duration stateStep,
+                           double failRate, double noVideoRate, double noPcapRate, long seed) {
+        this(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, maxSamples, stateStep, failRate,
+                noVideoRate, noPcapRate, seed, DEFAULT_PAGE_CAP, ListOrder.NEWEST);
     }
 
     /** A calm organization: a sample every 20 s, analyses of about 40 s, some without video or capture. */
@@ -76,11 +97,17 @@ public record SimulatorConfig(
 
     public SimulatorConfig withSeed(long newSeed) {
         return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, maxSamples,
-                stateStep, failRate, noVideoRate, noPcapRate, newSeed);
+                stateStep, failRate, noVideoRate, noPcapRate, newSeed, pageCap, listOrder);
     }
 
     public SimulatorConfig withMaxSamples(int max) {
         return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, max,
-                stateStep, failRate, noVideoRate, noPcapRate, seed);
+                stateStep, failRate, noVideoRate, noPcapRate, seed, pageCap, listOrder);
+    }
+
+    /** The same organization behind a list API with another page cap and order. */
+    public SimulatorConfig withListing(int cap, ListOrder order) {
+        return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, maxSamples,
+                stateStep, failRate, noVideoRate, noPcapRate, seed, cap, order);
     }
 }

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,25 +43,31 @@ public final class SampleStore {
     }
 
     /**
-     * Upserts one list page and, in the same transaction, moves the fetch watermark to the page's newest
-     * submission, so a crash never leaves the watermark ahead of what is stored.
+     * Upserts one list page and, in the same transaction, records where the fetch stands after it, so a crash between
+     * two pages neither loses the listing's progress nor moves the watermark ahead of what is stored.
      */
-    public StoreOutcome storePage(List<Sample> samples, Instant now) {
+    public StoreOutcome storePage(List<Sample> samples, FetchPosition position, Instant now) {
         return db.inTransaction("cannot store samples", conn -> {
-            StoreOutcome outcome = StoreOutcome.NONE;
-            try (Writes writes = new Writes(conn, samples.stream().map(Sample::id).toList())) {
-                for (Sample sample : samples) {
-                    outcome = outcome.plus(writes.upsert(sample, now));
-                }
-                writes.flush();
-            }
-            Optional<Instant> newest = samples.stream().map(Sample::submittedAt).flatMap(Optional::stream)
-                    .max(Comparator.naturalOrder());
-            if (newest.isPresent()) {
-                advanceWatermark(conn, newest.get(), now);
-            }
+            StoreOutcome outcome = upsert(conn, samples, now);
+            savePosition(conn, position, now);
             return outcome;
         });
+    }
+
+    /** Upserts samples listed outside the fetch stage; the fetch position stays as it is. */
+    public StoreOutcome storePage(List<Sample> samples, Instant now) {
+        return db.inTransaction("cannot store samples", conn -> upsert(conn, samples, now));
+    }
+
+    private StoreOutcome upsert(Connection conn, List<Sample> samples, Instant now) throws SQLException {
+        StoreOutcome outcome = StoreOutcome.NONE;
+        try (Writes writes = new Writes(conn, samples.stream().map(Sample::id).toList())) {
+            for (Sample sample : samples) {
+                outcome = outcome.plus(writes.upsert(sample, now));
+            }
+            writes.flush();
+        }
+        return outcome;
     }
 
     /** Applies one bulk state answer. */
@@ -125,12 +130,30 @@ public final class SampleStore {
         });
     }
 
-    /** The newest submission time stored from the list API, if any. */
+    /** The newest submission time the watermark has reached, if any. */
     public Optional<Instant> watermark() {
-        return db.withConnection("cannot read the fetch watermark", conn -> {
+        return fetchPosition().watermark();
+    }
+
+    /** The watermark, the newest submission of the last complete listing, and the listing in progress. */
+    public FetchPosition fetchPosition() {
+        return db.withConnection("cannot read the fetch position", conn -> {
+            Optional<Instant> watermark;
             try (PreparedStatement st = conn.prepareStatement("SELECT submitted_at FROM fetch_watermark WHERE id = 1");
                  ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Jdbc.time(rs, "submitted_at") : Optional.empty();
+                watermark = rs.next() ? Jdbc.time(rs, "submitted_at") : Optional.empty();
+            }
+            try (PreparedStatement st = conn.prepareStatement("SELECT * FROM fetch_listing WHERE id = 1");
+                 ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return new FetchPosition(watermark, Optional.empty(), Optional.empty());
+                }
+                Optional<Instant> after = Jdbc.time(rs, "after_at");
+                Optional<FetchPosition.Listing> listing = after.isEmpty() ? Optional.empty()
+                        : Optional.of(new FetchPosition.Listing(after.get(), rs.getInt("next_offset"),
+                        rs.getInt("pages"), Jdbc.time(rs, "first_page_newest"), Jdbc.time(rs, "newest"),
+                        Jdbc.time(rs, "started_at").orElseThrow()));
+                return new FetchPosition(watermark, Jdbc.time(rs, "last_newest"), listing);
             }
         });
     }
@@ -269,15 +292,32 @@ public final class SampleStore {
         }
     }
 
-    private static void advanceWatermark(Connection conn, Instant newest, Instant now) throws SQLException {
+    private static void savePosition(Connection conn, FetchPosition position, Instant now) throws SQLException {
+        if (position.watermark().isPresent()) {
+            // never backwards, whatever a caller computed
+            try (PreparedStatement st = conn.prepareStatement("""
+                    MERGE INTO fetch_watermark w USING (VALUES (1, CAST(? AS TIMESTAMP WITH TIME ZONE))) v(id, ts)
+                    ON w.id = v.id
+                    WHEN MATCHED AND w.submitted_at < v.ts THEN UPDATE SET submitted_at = v.ts, updated_at = ?
+                    WHEN NOT MATCHED THEN INSERT (id, submitted_at, updated_at) VALUES (1, v.ts, ?)""")) {
+                Jdbc.setTime(st, 1, position.watermark());
+                Jdbc.setTime(st, 2, now);
+                Jdbc.setTime(st, 3, now);
+                st.executeUpdate();
+            }
+        }
+        Optional<FetchPosition.Listing> listing = position.inProgress();
         try (PreparedStatement st = conn.prepareStatement("""
-                MERGE INTO fetch_watermark w USING (VALUES (1, CAST(? AS TIMESTAMP WITH TIME ZONE))) v(id, ts)
-                ON w.id = v.id
-                WHEN MATCHED AND w.submitted_at < v.ts THEN UPDATE SET submitted_at = v.ts, updated_at = ?
-                WHEN NOT MATCHED THEN INSERT (id, submitted_at, updated_at) VALUES (1, v.ts, ?)""")) {
-            Jdbc.setTime(st, 1, newest);
-            Jdbc.setTime(st, 2, now);
-            Jdbc.setTime(st, 3, now);
+                MERGE INTO fetch_listing (id, last_newest, after_at, next_offset, pages, first_page_newest, newest,
+                    started_at)
+                KEY (id) VALUES (1, ?, ?, ?, ?, ?, ?, ?)""")) {
+            Jdbc.setTime(st, 1, position.lastNewest());
+            Jdbc.setTime(st, 2, listing.map(FetchPosition.Listing::after));
+            st.setObject(3, listing.map(FetchPosition.Listing::nextOffset).orElse(null));
+            st.setObject(4, listing.map(FetchPosition.Listing::pages).orElse(null));
+            Jdbc.setTime(st, 5, listing.flatMap(FetchPosition.Listing::firstPageNewest));
+            Jdbc.setTime(st, 6, listing.flatMap(FetchPosition.Listing::newest));
+            Jdbc.setTime(st, 7, listing.map(FetchPosition.Listing::startedAt));
             st.executeUpdate();
         }
     }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +76,12 @@ class SampleFetcherTest {
         return items;
     }
 
+    private static List<String> newestFirst(int from, int to) {
+        List<String> items = samples(from, to);
+        Collections.reverse(items);
+        return items;
+    }
+
     private long count(String sql) {
         return ((Number) new Queries(db).userQuery(sql).rows().get(0).get(0)).longValue();
     }
@@ -92,6 +99,58 @@ class SampleFetcherTest {
         calls.forEach(r -> assertEquals("True", r.queryParameter("org_only").firstValue()));
         assertEquals(7, count("SELECT COUNT(*) FROM samples"));
         assertEquals(7, count("SELECT COUNT(*) FROM state_changes WHERE from_state IS NULL AND to_state = 'run'"));
+    }
+
+    @Test
+    void pagesByWhatTheServerReturnsWhenItCapsThePageSize() {
+        // asked for 1000, served 3 a page: only a page shorter than the server's own 3 ends the list
+        stubPage(0, samples(0, 3));
+        stubPage(3, samples(3, 6));
+        stubPage(6, samples(6, 7));
+
+        fetcher(1000).run();
+
+        assertEquals(List.of("0", "3", "6"), wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).stream()
+                .map(r -> r.queryParameter("offset").firstValue()).toList());
+        assertEquals(7, count("SELECT COUNT(*) FROM samples"));
+    }
+
+    @Test
+    void withoutAServerPageSizeOnlyAPageShorterThanTheLimitAskedForEndsTheList() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("offset", equalTo("0"))
+                .willReturn(okJson("{\"api_version\": 2, \"id\": 1, \"data\": {\"items\": ["
+                        + String.join(",", samples(0, 3)) + "]}}")));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("offset", equalTo("3"))
+                .willReturn(okJson("{\"api_version\": 2, \"id\": 2, \"data\": {\"items\": []}}")));
+
+        fetcher(3).run();
+
+        assertEquals(2, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(), "an empty page ends it");
+        assertEquals(3, count("SELECT COUNT(*) FROM samples"));
+    }
+
+    @Test
+    void theWatermarkMovesOnlyToWhatTheServerHadListedWhenTheListingBegan() {
+        // oldest first: the newest of the first page, then, one listing later, the newest the first listing saw
+        stubPage(0, samples(0, 3));
+        stubPage(3, samples(3, 6));
+        stubPage(6, samples(6, 7));
+
+        fetcher(3).run();
+        assertEquals(Optional.of(T0.plusSeconds(2 * 60)), store.watermark());
+
+        fetcher(3).run();
+        assertEquals(Optional.of(T0.plusSeconds(6 * 60)), store.watermark());
+    }
+
+    @Test
+    void newestFirstTheWatermarkReachesTheNewestSubmissionInOneListing() {
+        stubPage(0, newestFirst(4, 7));
+        stubPage(3, newestFirst(1, 4));
+        stubPage(6, samples(0, 1));
+
+        fetcher(3).run();
+
         assertEquals(Optional.of(T0.plusSeconds(6 * 60)), store.watermark());
     }
 
@@ -111,15 +170,27 @@ class SampleFetcherTest {
     }
 
     @Test
-    void aFailedPageKeepsEarlierPagesAndTheirWatermark() {
-        stubPage(0, samples(0, 3));
+    void aFailedPageKeepsEarlierPagesAndTheNextRoundContinuesTheListingWhereItStopped() {
+        stubPage(0, newestFirst(4, 7));
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("offset", equalTo("3"))
                 .willReturn(aResponse().withStatus(502)));
 
         assertThrows(ApiUnavailable.class, () -> fetcher(3).run());
 
         assertEquals(3, count("SELECT COUNT(*) FROM samples"));
-        assertEquals(Optional.of(T0.plusSeconds(2 * 60)), store.watermark());
+        assertEquals(Optional.empty(), store.watermark(), "no watermark before the listing is complete");
+
+        wm.resetAll();
+        stubPage(3, newestFirst(1, 4));
+        stubPage(6, samples(0, 1));
+        fetcher(3).run();
+
+        List<LoggedRequest> calls = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples")));
+        assertEquals(List.of("3", "6"), calls.stream().map(r -> r.queryParameter("offset").firstValue()).toList());
+        assertEquals(clock.instant().minus(Duration.ofDays(7)).toString(),
+                calls.get(0).queryParameter("after").firstValue(), "the same listing, same after=");
+        assertEquals(7, count("SELECT COUNT(*) FROM samples"));
+        assertEquals(Optional.of(T0.plusSeconds(6 * 60)), store.watermark());
     }
 
     @Test

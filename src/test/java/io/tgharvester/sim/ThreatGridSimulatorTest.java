@@ -3,6 +3,7 @@ package io.tgharvester.sim;
 import static io.tgharvester.sim.Fixtures.KEY;
 import static io.tgharvester.sim.Fixtures.START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,31 +88,55 @@ class ThreatGridSimulatorTest {
     }
 
     @Test
-    void listsNewestFirstByDefaultAndOldestFirstWhenAskedWithPagingFields() throws Exception {
+    void listsNewestFirstWhateverSortOrderIsAskedWithPagingFields() throws Exception {
         running.clock().advance(Duration.ofMinutes(5));
-        List<String> oldestFirst = ids(running.simulator().groundTruth().samples());
+        List<String> newestFirst = new ArrayList<>(ids(running.simulator().groundTruth().samples()));
+        Collections.reverse(newestFirst);
 
         Map<?, ?> page = (Map<?, ?>) running.calls().data("/api/v2/samples?org_only=True&limit=3&offset=2");
-        List<Map<?, ?>> ascending = running.calls().items("&sort_by=submitted_at&sort_order=asc&limit=3");
+        List<Map<?, ?>> askedAscending = running.calls().items("&sort_by=submitted_at&sort_order=asc&limit=3");
 
         assertEquals(2.0, page.get("index"));
         assertEquals(3.0, page.get("items_per_page"));
         assertEquals(3.0, page.get("current_item_count"));
-        List<String> newestFirst = new ArrayList<>(oldestFirst);
-        Collections.reverse(newestFirst);
         assertEquals(newestFirst.subList(2, 5), itemIds((List<?>) page.get("items")));
-        assertEquals(oldestFirst.subList(0, 3), itemIds(ascending));
+        assertEquals(newestFirst.subList(0, 3), itemIds(askedAscending), "sort_by/sort_order are not documented here");
+    }
+
+    @Test
+    void listsInTheConfiguredOrderOldestFirstOrShuffledTheSameWayOnEveryCall() throws Exception {
+        for (ListOrder order : List.of(ListOrder.OLDEST, ListOrder.SHUFFLED)) {
+            try (ThreatGridSimulator other = new ThreatGridSimulator(
+                    Fixtures.mixed().withListing(SimulatorConfig.DEFAULT_PAGE_CAP, order), running.clock())) {
+                other.start(0);
+                running.clock().advance(Duration.ofMinutes(5));
+                List<String> oldestFirst = ids(other.groundTruth().samples());
+                List<String> newestFirst = new ArrayList<>(oldestFirst);
+                Collections.reverse(newestFirst);
+                SimulatorCalls calls = new SimulatorCalls(other, Fixtures.KEY);
+                List<String> listed = itemIds(calls.items("&limit=100"));
+                assertEquals(new HashSet<>(oldestFirst), new HashSet<>(listed), order.toString());
+                assertEquals(listed, itemIds(calls.items("&limit=100")), order + " is the same on every call");
+                if (order == ListOrder.OLDEST) {
+                    assertEquals(oldestFirst, listed);
+                } else {
+                    assertNotEquals(oldestFirst, listed);
+                    assertNotEquals(newestFirst, listed);
+                }
+            }
+        }
     }
 
     @Test
     void pagesWithLimitAndOffsetUntilAShortPage() throws Exception {
         running.clock().advance(Duration.ofMinutes(5));
-        List<String> expected = ids(running.simulator().groundTruth().samples());
+        List<String> expected = new ArrayList<>(ids(running.simulator().groundTruth().samples()));
+        Collections.reverse(expected);
 
         List<String> paged = new ArrayList<>();
         List<Map<?, ?>> page;
         do {
-            page = running.calls().items("&sort_by=submitted_at&sort_order=asc&limit=7&offset=" + paged.size());
+            page = running.calls().items("&limit=7&offset=" + paged.size());
             paged.addAll(itemIds(page));
         } while (page.size() == 7);
 
@@ -121,29 +147,37 @@ class ThreatGridSimulatorTest {
     @Test
     void filtersOnSubmissionTimeWithAfterInclusiveAndBeforeExclusive() throws Exception {
         running.clock().advance(Duration.ofMinutes(5));
-        List<SimulatedSample> truth = running.simulator().groundTruth().samples();
-        Instant cut = truth.get(truth.size() - 4).submittedAt();
+        List<SimulatedSample> truth = new ArrayList<>(running.simulator().groundTruth().samples());
+        Collections.reverse(truth);
+        Instant cut = truth.get(3).submittedAt();
 
-        List<Map<?, ?>> after = running.calls().items("&sort_order=asc&after=" + cut);
-        List<Map<?, ?>> afterWithOffset = running.calls().items("&sort_order=asc&after="
+        List<Map<?, ?>> after = running.calls().items("&after=" + cut);
+        List<Map<?, ?>> afterWithOffset = running.calls().items("&after="
                 + URLEncoder.encode(cut.atOffset(ZoneOffset.ofHours(2)).toString(), StandardCharsets.UTF_8));
-        List<Map<?, ?>> afterWithMillis = running.calls().items("&sort_order=asc&after=" + cut.plusMillis(1).toString());
-        List<Map<?, ?>> before = running.calls().items("&sort_order=asc&limit=1000&before=" + cut);
+        List<Map<?, ?>> afterWithMillis = running.calls().items("&after=" + cut.plusMillis(1).toString());
+        List<Map<?, ?>> before = running.calls().items("&limit=1000&before=" + cut);
 
-        assertEquals(ids(truth.subList(truth.size() - 4, truth.size())), itemIds(after));
+        assertEquals(ids(truth.subList(0, 4)), itemIds(after));
         assertEquals(itemIds(after), itemIds(afterWithOffset));
         assertEquals(3, afterWithMillis.size());
-        assertEquals(ids(truth.subList(0, truth.size() - 4)), itemIds(before));
+        assertEquals(ids(truth.subList(4, truth.size())), itemIds(before));
     }
 
     @Test
-    void refusesUnreadableListParametersAndCapsTheLimit() throws Exception {
+    void refusesUnreadableListParametersAndCapsTheLimitToItsPageSize() throws Exception {
         for (String bad : List.of("&after=yesterday", "&before=2026-13-01T00:00:00Z", "&limit=0", "&limit=ten",
                 "&offset=-1")) {
             assertEquals(400, running.calls().get("/api/v2/samples?org_only=True" + bad).statusCode(), bad);
         }
-        Map<?, ?> page = (Map<?, ?>) running.calls().data("/api/v2/samples?org_only=True&limit=5000");
-        assertEquals(1000.0, page.get("items_per_page"));
+        try (ThreatGridSimulator busier = new ThreatGridSimulator(Fixtures.mixed().withMaxSamples(0), running.clock())) {
+            busier.start(0);
+            running.clock().advance(Duration.ofHours(1));
+            Map<?, ?> page = (Map<?, ?>) new SimulatorCalls(busier, Fixtures.KEY)
+                    .data("/api/v2/samples?org_only=True&limit=5000");
+            assertEquals((double) SimulatorConfig.DEFAULT_PAGE_CAP, page.get("items_per_page"));
+            assertEquals((double) SimulatorConfig.DEFAULT_PAGE_CAP, page.get("current_item_count"));
+            assertEquals(SimulatorConfig.DEFAULT_PAGE_CAP, ((List<?>) page.get("items")).size());
+        }
     }
 
     @Test
