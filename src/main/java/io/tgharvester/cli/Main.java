@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
                 RelatedCommand.class, DbServerCommand.class, ReportCommand.class, ReindexCommand.class,
                 SimulateCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 unexpected error, 2 usage or configuration, 3 API key refused,",
-                "4 Threat Grid unavailable or answering badly (retry later), 5 local data dir or database problem."})
+                "4 Threat Grid unavailable or answering badly (retry later), 5 local data dir or database problem",
+                "(including a database this version must not upgrade: see README, Upgrading)."})
 public final class Main implements Runnable {
     private final Map<String, String> environment;
     @Spec

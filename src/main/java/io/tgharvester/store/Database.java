@@ -11,8 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import java.time.Duration;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.util.StringUtils;
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     static final String FILE_NAME = "harvester";
-    private static final String ADMIN = "harvester";
+    static final String ADMIN = "harvester";
     static final String READER = "READER";
     private static final String LEGACY_READER_PASSWORD = "reader";
 
@@ -45,16 +43,15 @@ public final class Database implements AutoCloseable {
         String url = url(dataDir, "");
         long giveUp = System.nanoTime() + LOCK_WAIT.toNanos();
         while (true) {
-            // One connection held throughout, so H2 opens the file once rather than once per step.
+            // One connection held throughout, so H2 opens the file once rather than once per step; only opening it
+            // can meet a dead process's lock, as Flyway's connections then join the open database.
             try (Connection owner = ownerConnection(url, secrets)) {
-                Flyway.configure().dataSource(url, ADMIN, secrets.admin()).locations("classpath:db/migration").load()
-                        .migrate();
+                SchemaMigration.migrate(url, ADMIN, secrets.admin(), dataDir);
                 setReaderPassword(owner, url, secrets);
                 return new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()));
-            } catch (FlywayException | SQLException e) {
+            } catch (SQLException e) {
                 if (!heldByAProcessThatJustDied(e) || System.nanoTime() > giveUp) {
-                    throw e instanceof SQLException sql ? new StoreException("cannot open the database", sql)
-                            : (FlywayException) e;
+                    throw new StoreException("cannot open the database", e);
                 }
                 log.info("event=database-lock-wait detail=\"the last process on this data dir stopped moments ago;"
                         + " waiting for H2 to release its lock\"");
@@ -201,7 +198,7 @@ public final class Database implements AutoCloseable {
         pool.dispose();
     }
 
-    private static String url(Path dataDir, String extra) {
+    static String url(Path dataDir, String extra) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(FILE_NAME) + ";AUTO_SERVER=TRUE" + extra;
     }
 
