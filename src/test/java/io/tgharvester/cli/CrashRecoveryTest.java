@@ -43,7 +43,7 @@ class CrashRecoveryTest {
             for (int kill = 0; kill < 6; kill++) {
                 Process daemon = ChildHarvester.start(dataDir, log, simulator.baseUrl().toString(), KEY, "run",
                         "--set", "harvester.fetch-interval=400ms", "--set", "harvester.state-interval=700ms",
-                        "--set", "harvester.download-interval=300ms", "--set", "harvester.fetch-overlap=1d");
+                        "--set", "harvester.download-interval=300ms");
                 Thread.sleep(1500 + random.nextInt(2500));
                 daemon.destroyForcibly();
                 assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
@@ -58,7 +58,7 @@ class CrashRecoveryTest {
                 // Only a pass that starts after every analysis has finished can see them all finished.
                 int submitted = simulator.groundTruth().samples().size();
                 boolean allFinal = HarvestCheck.allFinal(simulator.groundTruth(), Instant.now(), submitted);
-                CliRun.Result pass = CliRun.run(env, "run", "--once", "--set", "harvester.fetch-overlap=1d",
+                CliRun.Result pass = CliRun.run(env, "run", "--once",
                         "--set", "harvester.download.retry-base=200ms");
                 complete = allFinal && pass.exitCode() == 0 && pass.out().contains("failed 0, pending 0");
                 Thread.sleep(complete ? 0 : 500);

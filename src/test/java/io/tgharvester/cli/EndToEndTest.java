@@ -79,12 +79,41 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void samplesThatFinishLongAfterTheyLeftTheListWindowAreCollectedThroughTheStateCheck() throws Exception {
+        TestClock simClock = new TestClock(Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS));
+        // analyses of about half an hour, three times the fetch overlap, one submission a minute
+        SimulatorConfig config = new SimulatorConfig(KEY, List.of("alice", "bob"), 0, Duration.ofMinutes(1), 0,
+                Duration.ZERO, 12, Duration.ofMinutes(8), 0.2, 0, 0, 33L);
+        try (ThreatGridSimulator simulator = new ThreatGridSimulator(config, simClock)) {
+            simulator.start(0);
+            Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
+                    "TG_DATA_DIR", dataDir.toString());
+            int passes = 0;
+            do {
+                simClock.advance(Duration.ofMinutes(1));
+                assertEquals(0, runOnce(env), "pass " + passes);
+                passes++;
+            } while (!HarvestCheck.allFinal(simulator.groundTruth(), simClock.instant(), 12) && passes < 200);
+            assertEquals(0, runOnce(env), "a last pass after every sample finished");
+
+            GroundTruth truth = simulator.groundTruth();
+            try (Database db = Database.open(dataDir)) {
+                Queries queries = new Queries(db);
+                HarvestCheck.checkSamples(queries, truth, simClock.instant());
+                HarvestCheck.checkArtifacts(queries, truth, simClock.instant(), dataDir);
+                // completed_at comes only with a list item: a final sample without it was no longer listed
+                long finishedOutsideTheList = ((Number) queries.userQuery("SELECT COUNT(*) FROM samples"
+                        + " WHERE state IN ('succ', 'fail') AND completed_at IS NULL").rows().get(0).get(0)).longValue();
+                assertTrue(finishedOutsideTheList >= 3, "finished after leaving the list window: " + finishedOutsideTheList);
+            }
+        }
+    }
+
     private static int runOnce(Map<String, String> env) {
         StringWriter err = new StringWriter();
         int code = Main.run(env, new PrintWriter(new StringWriter()), new PrintWriter(err), "run", "--once",
-                "--set", "harvester.fetch-overlap=1d", "--set", "harvester.download.retry-base=1s",
-                // pages smaller than the backlog, so the catch-up pages
-                "--set", "harvester.page-size=100");
+                "--set", "harvester.download.retry-base=1s");
         assertEquals("", err.toString());
         return code;
     }

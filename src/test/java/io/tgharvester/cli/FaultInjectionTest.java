@@ -79,7 +79,7 @@ class FaultInjectionTest {
     }
 
     private static CliRun.Result runOnce(Map<String, String> env) {
-        return CliRun.run(env, "run", "--once", "--set", "tg.auth=query", "--set", "harvester.fetch-overlap=1d",
+        return CliRun.run(env, "run", "--once", "--set", "tg.auth=query",
                 "--set", "harvester.download.retry-base=100ms", "--set", "harvester.download.retry-max=500ms",
                 "--set", "harvester.http-timeout=5s");
     }
