@@ -3,6 +3,7 @@ package io.tgharvester.correlate;
 import static io.tgharvester.correlate.JsonObjects.eachElement;
 import static io.tgharvester.correlate.JsonObjects.eachField;
 import static io.tgharvester.correlate.JsonObjects.eachMember;
+import static io.tgharvester.correlate.LenientValues.enterArray;
 import static io.tgharvester.correlate.LenientValues.epochSeconds;
 import static io.tgharvester.correlate.LenientValues.integer;
 import static io.tgharvester.correlate.LenientValues.text;
@@ -38,7 +39,7 @@ public final class AnalysisParser {
 
     private static final Options ANALYSIS = Options.of("metadata", "threat", "iocs", "network", "domains",
             "artifacts", "dynamic", "processes");
-    /** processes.json's layout is not publicly documented: its processes are looked for where analysis.json has them. */
+    /** processes.json's layout is not publicly documented: its processes are looked for where analysis.json's are. */
     private static final Options PROCESSES_JSON = Options.of("dynamic", "processes");
     private static final Options DYNAMIC = Options.of("processes");
     private static final Options METADATA = Options.of("malware_desc", "sandcastle_env");
@@ -131,21 +132,22 @@ public final class AnalysisParser {
 
     /** The first entry describes the submitted file. */
     private static void malwareDesc(JsonReader in, SummaryFields summary) throws IOException {
-        boolean[] first = {true};
-        eachElement(in, () -> {
-            if (first[0]) {
-                eachField(in, MALWARE_DESC, field -> {
-                    if (field == 0) {
-                        summary.fileType = text(in);
-                    } else {
-                        summary.magicType = text(in);
-                    }
-                });
-                first[0] = false;
-            } else {
-                in.skipValue();
-            }
-        });
+        if (!enterArray(in)) {
+            return;
+        }
+        if (in.hasNext()) {
+            eachField(in, MALWARE_DESC, field -> {
+                if (field == 0) {
+                    summary.fileType = text(in);
+                } else {
+                    summary.magicType = text(in);
+                }
+            });
+        }
+        while (in.hasNext()) {
+            in.skipValue();
+        }
+        in.endArray();
     }
 
     private static void sandcastleEnv(JsonReader in, SummaryFields summary) throws IOException {

@@ -124,9 +124,10 @@ final class NetworkSection {
                 case 6 -> eachField(in, HEADERS, header -> e.hostHeader = text(in));
                 case 7 -> e.statusCode = integer(in);
                 case 8 -> eachField(in, QUERY, q -> {
-                    switch (q) {
-                        case 0 -> e.queryName = text(in);
-                        default -> e.queryId = text(in);
+                    if (q == 0) {
+                        e.queryName = text(in);
+                    } else {
+                        e.queryId = text(in);
                     }
                 });
                 default -> eachElement(in, () -> answer(in, e));
