@@ -1,20 +1,19 @@
 package io.tgharvester.correlate;
 
+import static io.tgharvester.correlate.JsonObjects.eachElement;
+import static io.tgharvester.correlate.JsonObjects.eachField;
+import static io.tgharvester.correlate.JsonObjects.eachMember;
 import static io.tgharvester.correlate.LenientValues.enterArray;
-import static io.tgharvester.correlate.LenientValues.enterObject;
 import static io.tgharvester.correlate.LenientValues.epochSeconds;
 import static io.tgharvester.correlate.LenientValues.integer;
-import static io.tgharvester.correlate.LenientValues.lowerText;
 import static io.tgharvester.correlate.LenientValues.text;
 import static io.tgharvester.correlate.LenientValues.texts;
-import static io.tgharvester.correlate.LenientValues.whole;
 
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonReader.Options;
 import com.squareup.moshi.JsonWriter;
-import io.tgharvester.correlate.CorrelationRows.ArtifactHash;
-import io.tgharvester.correlate.CorrelationRows.Domain;
 import io.tgharvester.correlate.CorrelationRows.Ioc;
 import io.tgharvester.correlate.CorrelationRows.Summary;
 import java.io.EOFException;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import okio.Buffer;
 import okio.BufferedSource;
@@ -32,45 +30,94 @@ import okio.Okio;
 /**
  * Streams a sample's analysis.json (and processes.json) into a {@link CorrelationSink}, one row at a time, never
  * holding the document: a report of hundreds of megabytes parses in a small heap. Sections may be missing, unknown keys
- * are skipped, and values of an unexpected type become absent values instead of failures.
+ * are skipped, and values of an unexpected type become absent values instead of failures. The shapes read are those of
+ * the public examples named in src/test/resources/analysis/SOURCES.
  */
 public final class AnalysisParser {
     /** Raised whenever the parser starts reading something it did not before, so stored analyses get reparsed. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+
+    private static final Options ANALYSIS = Options.of("metadata", "threat", "iocs", "network", "domains",
+            "artifacts", "dynamic", "processes");
+    /** processes.json's layout is not publicly documented: its processes are looked for where analysis.json's are. */
+    private static final Options PROCESSES_JSON = Options.of("dynamic", "processes");
+    private static final Options DYNAMIC = Options.of("processes");
+    private static final Options METADATA = Options.of("malware_desc", "sandcastle_env");
+    private static final Options MALWARE_DESC = Options.of("type", "magic");
+    private static final Options SANDCASTLE_ENV = Options.of("analysis_start", "analysis_end", "vm", "run_time");
+    private static final Options THREAT = Options.of("threat_score", "heuristic_score");
+    private static final Options IOC = Options.of("ioc", "title", "category", "tags", "severity", "confidence",
+            "hits");
 
     /**
-     * Parses {@code analysis}; processes come from {@code processes} when given (processes.json is the full list),
-     * otherwise from analysis.json's own {@code processes} or {@code dynamic.processes}.
+     * Parses {@code analysis} and, when given, {@code processes}, whose processes add to analysis.json's own
+     * {@code dynamic.processes} (see {@link ProcessRows} for how the two are merged).
      *
-     * @throws MalformedAnalysis the file is not a JSON object or is cut short
-     * @throws IOException the file cannot be read
+     * @throws MalformedAnalysis a file is not a JSON object or is cut short
+     * @throws IOException a file cannot be read
      */
     public void parse(Path analysis, Optional<Path> processes, CorrelationSink sink)
             throws IOException, MalformedAnalysis {
-        Summary summary = document(analysis, in -> analysisRoot(in, processes.isEmpty(), sink));
-        sink.summary(summary);
+        DomainRows domains = new DomainRows(sink);
+        ProcessRows processRows = processes.isPresent() ? ProcessRows.merging(sink) : ProcessRows.streaming(sink);
+        SummaryFields summary = new SummaryFields();
+        document(analysis, in -> eachField(in, ANALYSIS, field -> {
+            switch (field) {
+                case 0 -> eachField(in, METADATA, m -> {
+                    if (m == 0) {
+                        malwareDesc(in, summary);
+                    } else {
+                        sandcastleEnv(in, summary);
+                    }
+                });
+                case 1 -> eachField(in, THREAT, t -> {
+                    if (t == 0) {
+                        summary.threatScore = integer(in);
+                    } else {
+                        summary.heuristicScore = integer(in);
+                    }
+                });
+                case 2 -> eachElement(in, () -> ioc(in, summary, sink));
+                case 3 -> NetworkSection.read(in, sink, domains);
+                // Keyed by name; its entries carry a status and categories, the addresses come from DNS sessions.
+                case 4 -> eachMember(in, name -> {
+                    in.skipValue();
+                    domains.listed(name);
+                });
+                case 5 -> ArtifactSection.read(in, sink);
+                case 6 -> dynamic(in, processRows);
+                default -> ProcessSection.read(in, processRows);
+            }
+        }));
+        sink.summary(summary.toSummary());
+        domains.finish();
         if (processes.isPresent()) {
-            document(processes.get(), in -> processesRoot(in, sink));
+            processRows.readingProcessesJson();
+            document(processes.get(), in -> eachField(in, PROCESSES_JSON, field -> {
+                if (field == 0) {
+                    dynamic(in, processRows);
+                } else {
+                    ProcessSection.read(in, processRows);
+                }
+            }));
         }
+        processRows.finish();
     }
 
     @FunctionalInterface
-    private interface RootReader<T> {
-        T read(JsonReader in) throws IOException;
+    private interface RootReader {
+        void read(JsonReader in) throws IOException;
     }
 
-    private static <T> T document(Path file, RootReader<T> root) throws IOException, MalformedAnalysis {
+    private static void document(Path file, RootReader root) throws IOException, MalformedAnalysis {
         try (BufferedSource source = Okio.buffer(Okio.source(file)); JsonReader in = JsonReader.of(source)) {
             if (in.peek() != JsonReader.Token.BEGIN_OBJECT) {
                 throw new MalformedAnalysis(file.getFileName() + " is not a JSON object");
             }
-            in.beginObject();
-            T result = root.read(in);
-            in.endObject();
+            root.read(in);
             if (in.peek() != JsonReader.Token.END_DOCUMENT) {
                 throw new MalformedAnalysis(file.getFileName() + " has data after its JSON object");
             }
-            return result;
         } catch (EOFException e) {
             throw new MalformedAnalysis(file.getFileName() + " ends early (truncated?)", e);
         } catch (JsonEncodingException | JsonDataException e) {
@@ -78,70 +125,9 @@ public final class AnalysisParser {
         }
     }
 
-    private static Summary analysisRoot(JsonReader in, boolean withProcesses, CorrelationSink sink)
-            throws IOException {
-        SummaryFields summary = new SummaryFields();
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "metadata" -> metadata(in, summary);
-                case "threat" -> threat(in, summary);
-                case "iocs" -> iocs(in, summary, sink);
-                case "network" -> NetworkSection.read(in, sink);
-                case "domains" -> domains(in, sink);
-                case "artifacts" -> artifacts(in, sink);
-                case "processes" -> processesOrSkip(in, withProcesses, sink);
-                case "dynamic" -> dynamic(in, withProcesses, sink);
-                default -> in.skipValue();
-            }
-        }
-        return summary.toSummary();
-    }
-
-    private static Void processesRoot(JsonReader in, CorrelationSink sink) throws IOException {
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "processes" -> ProcessSection.read(in, sink);
-                case "dynamic" -> dynamic(in, true, sink);
-                default -> in.skipValue();
-            }
-        }
-        return null;
-    }
-
-    private static void processesOrSkip(JsonReader in, boolean read, CorrelationSink sink) throws IOException {
-        if (read) {
-            ProcessSection.read(in, sink);
-        } else {
-            in.skipValue();
-        }
-    }
-
-    private static void dynamic(JsonReader in, boolean withProcesses, CorrelationSink sink) throws IOException {
-        if (!enterObject(in)) {
-            return;
-        }
-        while (in.hasNext()) {
-            if (in.nextName().equals("processes")) {
-                processesOrSkip(in, withProcesses, sink);
-            } else {
-                in.skipValue();
-            }
-        }
-        in.endObject();
-    }
-
-    private static void metadata(JsonReader in, SummaryFields summary) throws IOException {
-        if (!enterObject(in)) {
-            return;
-        }
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "malware_desc" -> malwareDesc(in, summary);
-                case "sandcastle_env" -> sandcastleEnv(in, summary);
-                default -> in.skipValue();
-            }
-        }
-        in.endObject();
+    /** {@code dynamic.processes}: where the public clients read a report's processes. */
+    private static void dynamic(JsonReader in, ProcessRows rows) throws IOException {
+        eachField(in, DYNAMIC, field -> ProcessSection.read(in, rows));
     }
 
     /** The first entry describes the submitted file. */
@@ -149,153 +135,49 @@ public final class AnalysisParser {
         if (!enterArray(in)) {
             return;
         }
-        boolean first = true;
-        while (in.hasNext()) {
-            if (first && enterObject(in)) {
-                while (in.hasNext()) {
-                    switch (in.nextName()) {
-                        case "type" -> summary.fileType = text(in);
-                        case "magic" -> summary.magicType = text(in);
-                        default -> in.skipValue();
-                    }
+        if (in.hasNext()) {
+            eachField(in, MALWARE_DESC, field -> {
+                if (field == 0) {
+                    summary.fileType = text(in);
+                } else {
+                    summary.magicType = text(in);
                 }
-                in.endObject();
-            } else if (!first) {
-                in.skipValue();
-            }
-            first = false;
+            });
+        }
+        while (in.hasNext()) {
+            in.skipValue();
         }
         in.endArray();
     }
 
     private static void sandcastleEnv(JsonReader in, SummaryFields summary) throws IOException {
-        if (!enterObject(in)) {
-            return;
-        }
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "analysis_start" -> summary.start = epochSeconds(in);
-                case "analysis_end" -> summary.end = epochSeconds(in);
-                case "vm" -> summary.vm = text(in);
-                case "run_time" -> summary.runTime = integer(in);
-                default -> in.skipValue();
+        eachField(in, SANDCASTLE_ENV, field -> {
+            switch (field) {
+                case 0 -> summary.start = epochSeconds(in);
+                case 1 -> summary.end = epochSeconds(in);
+                case 2 -> summary.vm = text(in);
+                default -> summary.runTime = integer(in);
             }
-        }
-        in.endObject();
+        });
     }
 
-    private static void threat(JsonReader in, SummaryFields summary) throws IOException {
-        if (!enterObject(in)) {
-            return;
+    private static void ioc(JsonReader in, SummaryFields summary, CorrelationSink sink) throws IOException {
+        IocFields i = new IocFields();
+        eachField(in, IOC, field -> {
+            switch (field) {
+                case 0 -> i.name = text(in);
+                case 1 -> i.title = text(in);
+                case 2 -> i.category = Optional.of(jsonArray(texts(in)));
+                case 3 -> i.tags = Optional.of(jsonArray(texts(in)));
+                case 4 -> i.severity = integer(in);
+                case 5 -> i.confidence = integer(in);
+                default -> i.hits = integer(in);
+            }
+        });
+        if (i.name.isPresent() && !i.name.get().isBlank()) {
+            summary.countIoc(i.severity);
+            sink.ioc(new Ioc(i.name.get(), i.title, i.category, i.tags, i.severity, i.confidence, i.hits));
         }
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "threat_score" -> summary.threatScore = integer(in);
-                case "heuristic_score" -> summary.heuristicScore = integer(in);
-                default -> in.skipValue();
-            }
-        }
-        in.endObject();
-    }
-
-    private static void iocs(JsonReader in, SummaryFields summary, CorrelationSink sink) throws IOException {
-        if (!enterArray(in)) {
-            return;
-        }
-        while (in.hasNext()) {
-            if (!enterObject(in)) {
-                continue;
-            }
-            Optional<String> name = Optional.empty();
-            Optional<String> title = Optional.empty();
-            Optional<String> category = Optional.empty();
-            Optional<String> tags = Optional.empty();
-            Optional<Integer> severity = Optional.empty();
-            Optional<Integer> confidence = Optional.empty();
-            Optional<Integer> hits = Optional.empty();
-            while (in.hasNext()) {
-                switch (in.nextName()) {
-                    case "ioc" -> name = text(in);
-                    case "title" -> title = text(in);
-                    case "category" -> category = Optional.of(jsonArray(texts(in)));
-                    case "tags" -> tags = Optional.of(jsonArray(texts(in)));
-                    case "severity" -> severity = integer(in);
-                    case "confidence" -> confidence = integer(in);
-                    case "hits" -> hits = integer(in);
-                    default -> in.skipValue();
-                }
-            }
-            in.endObject();
-            if (name.isPresent() && !name.get().isBlank()) {
-                summary.countIoc(severity);
-                sink.ioc(new Ioc(name.get(), title, category, tags, severity, confidence, hits));
-            }
-        }
-        in.endArray();
-    }
-
-    /** Keyed by domain name; the addresses it resolved to are under {@code ips} (or {@code answers}). */
-    private static void domains(JsonReader in, CorrelationSink sink) throws IOException {
-        if (!enterObject(in)) {
-            return;
-        }
-        while (in.hasNext()) {
-            String domain = in.nextName().strip().toLowerCase(Locale.ROOT);
-            while (domain.endsWith(".")) {
-                domain = domain.substring(0, domain.length() - 1);
-            }
-            Optional<String> ips = Optional.empty();
-            if (enterObject(in)) {
-                while (in.hasNext()) {
-                    switch (in.nextName()) {
-                        case "ips", "answers" -> ips = Optional.of(String.join(",", texts(in)))
-                                .filter(s -> !s.isEmpty());
-                        default -> in.skipValue();
-                    }
-                }
-                in.endObject();
-            }
-            if (!domain.isEmpty()) {
-                sink.domain(new Domain(domain, ips));
-            }
-        }
-        in.endObject();
-    }
-
-    private static void artifacts(JsonReader in, CorrelationSink sink) throws IOException {
-        if (!enterObject(in)) {
-            return;
-        }
-        while (in.hasNext()) {
-            in.nextName();
-            if (!enterObject(in)) {
-                continue;
-            }
-            Optional<String> path = Optional.empty();
-            Optional<String> sha256 = Optional.empty();
-            Optional<String> md5 = Optional.empty();
-            Optional<String> sha1 = Optional.empty();
-            Optional<Long> size = Optional.empty();
-            Optional<String> magic = Optional.empty();
-            Optional<String> relation = Optional.empty();
-            Optional<String> origin = Optional.empty();
-            while (in.hasNext()) {
-                switch (in.nextName()) {
-                    case "path" -> path = text(in);
-                    case "sha256" -> sha256 = lowerText(in);
-                    case "md5" -> md5 = lowerText(in);
-                    case "sha1" -> sha1 = lowerText(in);
-                    case "size" -> size = whole(in);
-                    case "magic-type", "magic_type" -> magic = text(in);
-                    case "relation" -> relation = text(in);
-                    case "origin" -> origin = text(in);
-                    default -> in.skipValue();
-                }
-            }
-            in.endObject();
-            sink.artifactHash(new ArtifactHash(path, sha256, md5, sha1, size, magic, relation, origin));
-        }
-        in.endObject();
     }
 
     private static String jsonArray(List<String> values) throws IOException {
@@ -308,6 +190,17 @@ public final class AnalysisParser {
             out.endArray();
         }
         return buffer.readUtf8();
+    }
+
+    /** One IOC as far as it was read. */
+    private static final class IocFields {
+        private Optional<String> name = Optional.empty();
+        private Optional<String> title = Optional.empty();
+        private Optional<String> category = Optional.empty();
+        private Optional<String> tags = Optional.empty();
+        private Optional<Integer> severity = Optional.empty();
+        private Optional<Integer> confidence = Optional.empty();
+        private Optional<Integer> hits = Optional.empty();
     }
 
     /** The analysis row, filled in as its fields turn up anywhere in the document. */

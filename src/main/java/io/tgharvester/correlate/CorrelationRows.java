@@ -30,10 +30,11 @@ public final class CorrelationRows {
     public record Domain(String domain, Optional<String> resolvedIps) {
     }
 
-    public record Url(String url, Optional<String> method, Optional<Integer> status) {
+    /** An HTTP request: its URL, method, requested host (lower case) and the status of its response. */
+    public record Url(String url, Optional<String> method, Optional<String> host, Optional<Integer> status) {
     }
 
-    /** Hashes are lower-case hex. */
+    /** Hashes are lower-case hex; {@code relation} is JSON text of the relation members that have a value. */
     public record ArtifactHash(Optional<String> path, Optional<String> sha256, Optional<String> md5,
             Optional<String> sha1, Optional<Long> size, Optional<String> magicType, Optional<String> relation,
             Optional<String> origin) {

@@ -1,144 +1,102 @@
 package io.tgharvester.correlate;
 
-import static io.tgharvester.correlate.LenientValues.enterArray;
-import static io.tgharvester.correlate.LenientValues.enterObject;
+import static io.tgharvester.correlate.JsonObjects.eachElement;
+import static io.tgharvester.correlate.JsonObjects.eachField;
+import static io.tgharvester.correlate.JsonObjects.eachMember;
 import static io.tgharvester.correlate.LenientValues.epochSeconds;
 import static io.tgharvester.correlate.LenientValues.integer;
 import static io.tgharvester.correlate.LenientValues.text;
 
 import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonReader.Options;
 import io.tgharvester.correlate.CorrelationRows.Process;
-import io.tgharvester.correlate.CorrelationRows.RegistryKey;
+import io.tgharvester.correlate.ProcessRows.RegistryAccess;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * A {@code processes} section (analysis.json, its older {@code dynamic.processes}, or processes.json): processes keyed
- * by number, each with its registry activity in {@code registry_keys_<operation>} lists.
+ * A {@code processes} section (analysis.json's {@code dynamic.processes}, or processes.json): processes keyed by
+ * number, each with its registry activity in {@code registry_keys_<operation>} lists.
  */
 final class ProcessSection {
-    private static final String REGISTRY_PREFIX = "registry_keys_";
+    private static final List<String> FIELDS = List.of("pid", "ppid", "process_name", "analyzed_because", "time",
+            "startup_info");
+    /** The suffixes of the {@code registry_keys_*} lists, each read after {@link #FIELDS}. */
+    private static final List<String> REGISTRY_LISTS = List.of("created", "modified", "deleted", "opened", "read",
+            "queried");
+    private static final Options PROCESS = Options.of(Stream.concat(FIELDS.stream(),
+            REGISTRY_LISTS.stream().map(suffix -> "registry_keys_" + suffix)).toArray(String[]::new));
+    private static final Options STARTUP_INFO = Options.of("command_line", "image_pathname");
+    /** A registry entry is a key path, or an object naming the key ({@code name} in Threat Grid's reports). */
+    private static final Options REGISTRY_ENTRY = Options.of("name", "key", "path");
 
     private ProcessSection() {
     }
 
-    static void read(JsonReader in, CorrelationSink sink) throws IOException {
-        if (!enterObject(in)) {
-            return;
-        }
-        while (in.hasNext()) {
-            String key = in.nextName();
-            process(key, in, sink);
-        }
-        in.endObject();
+    static void read(JsonReader in, ProcessRows rows) throws IOException {
+        eachMember(in, key -> process(key, in, rows));
     }
 
-    private static void process(String key, JsonReader in, CorrelationSink sink) throws IOException {
-        if (!enterObject(in)) {
-            return;
-        }
-        Optional<Integer> pid = Optional.empty();
-        Optional<Integer> ppid = Optional.empty();
-        Optional<String> name = Optional.empty();
-        Optional<String> image = Optional.empty();
-        Optional<String> commandLine = Optional.empty();
-        Optional<String> because = Optional.empty();
-        Optional<Instant> time = Optional.empty();
-        // The pid may follow the registry lists, so their rows wait for the end of the process.
-        List<String[]> registry = new ArrayList<>();
-        while (in.hasNext()) {
-            String field = in.nextName();
+    private static void process(String key, JsonReader in, ProcessRows rows) throws IOException {
+        Fields p = new Fields();
+        boolean isProcess = eachField(in, PROCESS, field -> {
             switch (field) {
-                case "pid" -> pid = integer(in);
-                case "ppid" -> ppid = integer(in);
-                case "process_name" -> name = text(in);
-                case "analyzed_because" -> because = text(in);
-                case "time" -> time = epochSeconds(in);
-                case "image", "image_pathname" -> image = text(in);
-                case "command_line" -> commandLine = text(in);
-                case "startup_info" -> {
-                    StartupInfo info = startupInfo(in);
-                    if (info.image.isPresent()) {
-                        image = info.image;
-                    }
-                    if (info.commandLine.isPresent()) {
-                        commandLine = info.commandLine;
-                    }
-                }
-                default -> {
-                    if (field.startsWith(REGISTRY_PREFIX)) {
-                        String operation = operation(field.substring(REGISTRY_PREFIX.length()));
-                        for (String path : registryPaths(in)) {
-                            registry.add(new String[] {path, operation});
-                        }
+                case 0 -> p.pid = integer(in);
+                case 1 -> p.ppid = integer(in);
+                case 2 -> p.name = text(in);
+                case 3 -> p.because = text(in);
+                case 4 -> p.time = epochSeconds(in);
+                case 5 -> eachField(in, STARTUP_INFO, info -> {
+                    if (info == 0) {
+                        p.commandLine = text(in);
                     } else {
-                        in.skipValue();
+                        p.image = text(in);
                     }
+                });
+                default -> {
+                    String operation = operation(REGISTRY_LISTS.get(field - FIELDS.size()));
+                    eachElement(in, () -> registryPath(in).ifPresent(
+                            path -> p.registry.add(new RegistryAccess(path, operation))));
                 }
             }
-        }
-        in.endObject();
-        sink.process(new Process(key, pid, ppid, name, image, commandLine, because, time));
-        for (String[] entry : registry) {
-            sink.registryKey(new RegistryKey(pid, entry[0], entry[1]));
+        });
+        if (isProcess) {
+            rows.add(new Process(key, p.pid, p.ppid, p.name, p.image, p.commandLine, p.because, p.time), p.registry);
         }
     }
 
-    private static StartupInfo startupInfo(JsonReader in) throws IOException {
-        StartupInfo info = new StartupInfo();
-        if (!enterObject(in)) {
-            return info;
+    private static Optional<String> registryPath(JsonReader in) throws IOException {
+        if (in.peek() != JsonReader.Token.BEGIN_OBJECT) {
+            return text(in).filter(path -> !path.isBlank());
         }
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "command_line" -> info.commandLine = text(in);
-                case "image_pathname" -> info.image = text(in);
-                default -> in.skipValue();
-            }
-        }
-        in.endObject();
-        return info;
-    }
-
-    /** Entries are key paths, or objects naming the key under {@code key}, {@code path} or {@code name}. */
-    private static List<String> registryPaths(JsonReader in) throws IOException {
-        List<String> paths = new ArrayList<>();
-        if (!enterArray(in)) {
-            return paths;
-        }
-        while (in.hasNext()) {
-            if (in.peek() == JsonReader.Token.BEGIN_OBJECT) {
-                in.beginObject();
-                Optional<String> path = Optional.empty();
-                while (in.hasNext()) {
-                    switch (in.nextName()) {
-                        case "key", "path", "name" -> path = text(in);
-                        default -> in.skipValue();
-                    }
-                }
-                in.endObject();
-                path.filter(p -> !p.isBlank()).ifPresent(paths::add);
-            } else {
-                text(in).filter(p -> !p.isBlank()).ifPresent(paths::add);
-            }
-        }
-        in.endArray();
-        return paths;
+        List<String> named = new ArrayList<>(1);
+        eachField(in, REGISTRY_ENTRY, field -> text(in).ifPresent(named::add));
+        return named.stream().filter(path -> !path.isBlank()).findFirst();
     }
 
     /** Threat Grid says opened for a read; the column keeps created, modified, deleted, read. */
     private static String operation(String suffix) {
         return switch (suffix) {
-            case "opened", "read", "queried" -> "read";
+            case "opened", "queried" -> "read";
             default -> suffix;
         };
     }
 
-    private static final class StartupInfo {
+    /** One process as far as it was read; its registry rows wait for the end of the process to learn its pid. */
+    private static final class Fields {
+        private Optional<Integer> pid = Optional.empty();
+        private Optional<Integer> ppid = Optional.empty();
+        private Optional<String> name = Optional.empty();
         private Optional<String> image = Optional.empty();
         private Optional<String> commandLine = Optional.empty();
+        private Optional<String> because = Optional.empty();
+        private Optional<Instant> time = Optional.empty();
+        private final Set<RegistryAccess> registry = new LinkedHashSet<>();
     }
 }

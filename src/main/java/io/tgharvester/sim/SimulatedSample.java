@@ -48,6 +48,12 @@ public record SimulatedSample(
         return now.isBefore(completedAt) ? "proc" : finalState;
     }
 
+    /** The URLs its analysis reports HTTP requests to, as Threat Grid writes them (port included). */
+    public List<String> urls() {
+        return Traffic.of(this).stream().map(Traffic.Session::decoded).filter(Traffic.HttpGet.class::isInstance)
+                .map(get -> ((Traffic.HttpGet) get).url()).toList();
+    }
+
     /** Threat Grid's coarser {@code status} beside the state. */
     public String statusAt(Instant now) {
         return switch (stateAt(now)) {

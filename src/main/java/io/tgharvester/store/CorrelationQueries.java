@@ -126,7 +126,7 @@ public final class CorrelationQueries {
                         "SELECT id FROM samples WHERE sha256 = ?1"), """
                         (s.sha256 = ?1
                          OR EXISTS (SELECT 1 FROM artifact_hashes x WHERE x.sha256 = ?1 AND x.sample_id = s.id))""", """
-                        COALESCE((SELECT MIN(COALESCE(x.relation, 'artifact') || COALESCE(' ' || x.path, ''))
+                        COALESCE((SELECT MIN(COALESCE(x.origin || ' ', '') || 'artifact' || COALESCE(' ' || x.path, ''))
                                   FROM artifact_hashes x WHERE x.sample_id = s.id AND x.sha256 = ?1),
                                  'submitted file')""");
                 case IOC -> new Lookup(List.of("SELECT sample_id FROM iocs WHERE ioc = ?1"),

@@ -120,7 +120,7 @@ public final class CorrelationStore {
                         bytes_orig, bytes_resp, started_at, ended_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
             domains = new Batch(conn, "INSERT INTO domains (sample_id, domain, resolved_ips) VALUES (?, ?, ?)");
-            urls = new Batch(conn, "INSERT INTO urls (sample_id, url, method, status) VALUES (?, ?, ?, ?)");
+            urls = new Batch(conn, "INSERT INTO urls (sample_id, url, method, host, status) VALUES (?, ?, ?, ?, ?)");
             hashes = new Batch(conn, """
                     INSERT INTO artifact_hashes (sample_id, path, sha256, md5, sha1, size, magic_type, relation, origin)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""");
@@ -160,13 +160,13 @@ public final class CorrelationStore {
 
         @Override
         public void url(Url u) {
-            urls.add(sampleId, clip(u.url(), 8192), text(u.method(), 16), u.status());
+            urls.add(sampleId, clip(u.url(), 8192), text(u.method(), 16), text(u.host(), 255), u.status());
         }
 
         @Override
         public void artifactHash(ArtifactHash h) {
             hashes.add(sampleId, text(h.path(), 4096), text(h.sha256(), 64), text(h.md5(), 32), text(h.sha1(), 40),
-                    h.size(), text(h.magicType(), 1024), text(h.relation(), 64), text(h.origin(), 64));
+                    h.size(), text(h.magicType(), 1024), text(h.relation(), 4096), text(h.origin(), 64));
         }
 
         @Override

@@ -190,7 +190,7 @@ public final class CorrelationBench {
              PreparedStatement url = conn.prepareStatement("INSERT INTO urls (sample_id, url, method, status)"
                      + " VALUES (?, ?, 'GET', 200)");
              PreparedStatement file = conn.prepareStatement("INSERT INTO artifact_hashes (sample_id, path, sha256,"
-                     + " relation) VALUES (?, ?, ?, ?)")) {
+                     + " origin) VALUES (?, ?, ?, ?)")) {
             conn.setAutoCommit(false);
             List<PreparedStatement> all = List.of(sample, analysis, ioc, flow, domain, url, file);
             for (int n = 0; n < samples; n++) {
@@ -248,7 +248,7 @@ public final class CorrelationBench {
                 file.setString(1, id);
                 file.setString(2, "C:\\Users\\user\\AppData\\Local\\Temp\\drop.exe");
                 file.setString(3, hash("drop", drops.draw(random)));
-                file.setString(4, "dropped");
+                file.setString(4, "disk");
                 file.addBatch();
                 rows += 3;
                 if (n % BATCH == BATCH - 1 || n == samples - 1) {

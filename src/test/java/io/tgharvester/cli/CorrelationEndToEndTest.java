@@ -52,9 +52,9 @@ class CorrelationEndToEndTest {
             int passes = 0;
             do {
                 clock.advance(Duration.ofMinutes(1));
-                assertEquals(0, run("run", "--once", "--set", "harvester.fetch-overlap=1d").exitCode());
+                assertEquals(0, run("run", "--once").exitCode());
             } while (!HarvestCheck.allFinal(simulator.groundTruth(), clock.instant(), SAMPLES) && ++passes < 200);
-            assertEquals(0, run("run", "--once", "--set", "harvester.fetch-overlap=1d").exitCode());
+            assertEquals(0, run("run", "--once").exitCode());
             GroundTruth truth = simulator.groundTruth();
             List<SimulatedSample> analysed = truth.samples().stream()
                     .filter(s -> s.finalState().equals("succ")).toList();
@@ -67,6 +67,9 @@ class CorrelationEndToEndTest {
                     a -> a.dropped().stream().map(SimulatedAnalysis.DroppedFile::sha256).toList());
             truth.samples().forEach(s -> hashes.computeIfAbsent(s.sha256(), h -> new HashSet<>()).add(s.id()));
             checkFind("--sha256", hashes);
+            checkFind("--url-like", index(analysed,
+                    a -> a.domains().stream().map(d -> "http://" + d + ":80/%").toList()));
+            checkResolvedAddresses(analysed);
 
             int related = 0;
             for (SimulatedSample sample : analysed.subList(0, 5)) {
@@ -105,6 +108,22 @@ class CorrelationEndToEndTest {
             assertEquals(times.stream().sorted(Comparator.comparing(Object::toString).reversed()).toList(), times,
                     "newest first");
         }
+    }
+
+    /** Every domain row holds the address the simulator's DNS answer gave for it. */
+    private void checkResolvedAddresses(List<SimulatedSample> analysed) throws IOException {
+        Set<List<Object>> expected = new HashSet<>();
+        for (SimulatedSample s : analysed) {
+            for (int i = 0; i < s.analysis().domains().size(); i++) {
+                expected.add(List.of(s.id(), s.analysis().domains().get(i), s.analysis().ips().get(i)));
+            }
+        }
+        CliRun.Result result = run("sql", "SELECT sample_id, domain, resolved_ips FROM domains", "--format", "json");
+        assertEquals(0, result.exitCode(), result.everything());
+        Set<List<Object>> actual = CliRun.jsonRows(result.out()).stream()
+                .map(row -> List.of(row.get("sample_id"), row.get("domain"), row.get("resolved_ips")))
+                .collect(Collectors.toSet());
+        assertEquals(expected, actual);
     }
 
     /**

@@ -50,8 +50,8 @@ class FindAndRelatedCommandTest {
                 + " ('%s', 'evil.example'), ('%s', 'cdn.example')").formatted(id(1), id(2), id(3), id(1)));
         sql.add(("INSERT INTO network_flows (sample_id, src_ip, dst_ip, dst_port) VALUES ('%s', '10.0.2.15', '203.0.113.7', 443),"
                 + " ('%s', '10.0.2.15', '203.0.113.7', 8080)").formatted(id(1), id(2)));
-        sql.add(("INSERT INTO artifact_hashes (sample_id, path, sha256, relation) VALUES"
-                + " ('%s', 'C:\\Temp\\drop.exe', '%s', 'dropped'), ('%s', 'C:\\Temp\\x.exe', '%s', 'dropped')")
+        sql.add(("INSERT INTO artifact_hashes (sample_id, path, sha256, origin) VALUES"
+                + " ('%s', 'C:\\Temp\\drop.exe', '%s', 'disk'), ('%s', 'C:\\Temp\\x.exe', '%s', NULL)")
                 .formatted(id(1), DROPPED, id(2), DROPPED));
         sql.add("INSERT INTO iocs (sample_id, ioc, title) VALUES ('%s', 'persistence-run-key', 'Run key'), ('%s', 'persistence-run-key', 'Run key')"
                 .formatted(id(1), id(2)));
@@ -91,7 +91,7 @@ class FindAndRelatedCommandTest {
         assertEquals(5, json("find", "--ip", "10.0.2.15").size(), "the source address matches too");
         assertEquals(List.of(id(4), id(2), id(1)), CliRun.column(json("find", "--sha256", DROPPED.toUpperCase()), "sample_id"),
                 "dropped by 1 and 2, submitted as 4");
-        assertEquals(List.of("submitted file", "dropped C:\\Temp\\x.exe", "dropped C:\\Temp\\drop.exe"),
+        assertEquals(List.of("submitted file", "artifact C:\\Temp\\x.exe", "disk artifact C:\\Temp\\drop.exe"),
                 CliRun.column(json("find", "--sha256", DROPPED), "matched"));
         assertEquals(List.of(id(2), id(1)), CliRun.column(json("find", "--ioc", "persistence-run-key"), "sample_id"));
         assertEquals(List.of(id(2)), CliRun.column(json("find", "--url-like", "gate.php"), "sample_id"));

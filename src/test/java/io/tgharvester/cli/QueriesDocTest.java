@@ -33,8 +33,10 @@ class QueriesDocTest {
     }
 
     /**
-     * s1 and s3 from alice, s2 from bob, s4 from carol. evil.example is contacted by s1, s2, s3; cdn.example by s1
-     * and s3 (alice only). s1 and s2 drop the same file; s1 and s2 both talk to two web servers.
+     * s1 and s3 from alice, s2 from bob, s4 from carol. evil.example is contacted by s1, s2, s3 (resolving to
+     * 203.0.113.7 for s1 and s2, to 203.0.113.9 for s3); cdn.example by s1 and s3 (alice only, no answer). s1 and s2
+     * drop the same file; s1 and s2 both talk to two web servers. s1 and s2 request evil.example (s2 gets a 404), s3
+     * requests cdn.example.
      */
     @BeforeEach
     void harvest() throws Exception {
@@ -53,12 +55,18 @@ class QueriesDocTest {
                 "INSERT INTO samples (id, login, state, submitted_at, first_seen_at, last_checked_at, filename) VALUES "
                         + samples,
                 "INSERT INTO analysis (sample_id, threat_score, magic_type, parsed_at) VALUES " + analysis,
-                ("INSERT INTO domains (sample_id, domain) VALUES ('%1$s', 'evil.example'), ('%2$s', 'evil.example'),"
-                        + " ('%3$s', 'evil.example'), ('%1$s', 'cdn.example'), ('%3$s', 'cdn.example')")
+                ("INSERT INTO domains (sample_id, domain, resolved_ips) VALUES ('%1$s', 'evil.example', '203.0.113.7'),"
+                        + " ('%2$s', 'evil.example', '203.0.113.7'), ('%3$s', 'evil.example', '203.0.113.9'),"
+                        + " ('%1$s', 'cdn.example', NULL), ('%3$s', 'cdn.example', NULL)")
                         .formatted(id(1), id(2), id(3)),
-                ("INSERT INTO artifact_hashes (sample_id, path, sha256, relation) VALUES"
-                        + " ('%1$s', 'C:\\Temp\\a.exe', '%4$s', 'dropped'), ('%2$s', 'C:\\Temp\\b.exe', '%4$s', 'dropped'),"
-                        + " ('%3$s', 'C:\\Temp\\c.exe', '%5$s', 'dropped'), ('%1$s', 's1.exe', '%5$s', 'submitted')")
+                ("INSERT INTO urls (sample_id, url, method, host, status) VALUES"
+                        + " ('%1$s', 'http://evil.example:80/gate.php', 'POST', 'evil.example', 200),"
+                        + " ('%2$s', 'http://evil.example:80/gate.php?id=2', 'POST', 'evil.example', 404),"
+                        + " ('%3$s', 'http://cdn.example:80/lib.js', 'GET', 'cdn.example', 200)")
+                        .formatted(id(1), id(2), id(3)),
+                ("INSERT INTO artifact_hashes (sample_id, path, sha256, origin) VALUES"
+                        + " ('%1$s', 'C:\\Temp\\a.exe', '%4$s', 'disk'), ('%2$s', 'C:\\Temp\\b.exe', '%4$s', 'disk'),"
+                        + " ('%3$s', 'C:\\Temp\\c.exe', '%5$s', 'disk'), ('%1$s', 's1.exe', '%5$s', 'submitted')")
                         .formatted(id(1), id(2), id(3), H1, H2),
                 ("INSERT INTO iocs (sample_id, ioc, title, severity) VALUES ('%1$s', 'network-dns', 'DNS', 20),"
                         + " ('%2$s', 'network-dns', 'DNS', 20), ('%3$s', 'network-dns', 'DNS', 25),"
@@ -97,7 +105,7 @@ class QueriesDocTest {
     void everyReadyQueryRunsAsTheReadOnlyUserAndGivesTheHandWorkedAnswer() throws IOException {
         Map<String, String> queries = documentedQueries();
 
-        assertEquals(9, queries.size(), "every ready query is checked here: " + queries.keySet());
+        assertEquals(11, queries.size(), "every ready query is checked here: " + queries.keySet());
         List<Map<String, Object>> rows = sql(queries.get("Domains contacted by samples of more than one submitter"));
         assertEquals(List.of("evil.example"), CliRun.column(rows, "domain"));
         assertEquals(List.of(2.0), CliRun.column(rows, "submitters"));
@@ -106,6 +114,16 @@ class QueriesDocTest {
         rows = sql(queries.get("Dropped files seen in more than one sample"));
         assertEquals(List.of(H1), CliRun.column(rows, "sha256"));
         assertEquals(List.of("C:\\Temp\\a.exe"), CliRun.column(rows, "example_path"));
+
+        rows = sql(queries.get("What contacted domains resolved to"));
+        assertEquals(List.of(List.of("evil.example", "203.0.113.7", 2.0), List.of("evil.example", "203.0.113.9", 1.0)),
+                rows.stream().map(r -> List.of(r.get("domain"), r.get("resolved_ips"), r.get("samples"))).toList());
+
+        rows = sql(queries.get("Hosts requested over HTTP, and how they answered"));
+        assertEquals(List.of(List.of("evil.example", 2.0, 2.0, 1.0, "http://evil.example:80/gate.php"),
+                List.of("cdn.example", 1.0, 1.0, 0.0, "http://cdn.example:80/lib.js")),
+                rows.stream().map(r -> List.of(r.get("host"), r.get("samples"), r.get("requests"), r.get("errors"),
+                        r.get("example_url"))).toList());
 
         rows = sql(queries.get("High-severity samples per submitter"));
         assertEquals(List.of("alice", "bob", "carol"), CliRun.column(rows, "login"));

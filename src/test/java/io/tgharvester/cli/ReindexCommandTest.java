@@ -32,7 +32,7 @@ class ReindexCommandTest {
         try (ThreatGridSimulator simulator = new ThreatGridSimulator(config, simClock)) {
             simulator.start(0);
             Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
-                    "TG_DATA_DIR", dataDir.toString(), "HARVESTER_FETCH_OVERLAP", "1d");
+                    "TG_DATA_DIR", dataDir.toString());
             assertEquals(0, CliRun.run(env, "run", "--once").exitCode());
             simClock.advance(Duration.ofHours(1));
             assertEquals(0, CliRun.run(env, "run", "--once").exitCode());

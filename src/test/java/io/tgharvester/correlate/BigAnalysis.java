@@ -39,11 +39,14 @@ public final class BigAnalysis {
             long written = 0;
             for (long i = 0; written < perSection; i++) {
                 String s = String.format(Locale.ROOT, "%s\"%d\": {\"src\": \"10.0.2.15\", \"src_port\": %d, "
-                        + "\"dst\": \"198.51.%d.%d\", \"dst_port\": 80, \"transport\": \"tcp\", \"service\": \"http\", "
-                        + "\"bytes_orig\": %d, \"bytes_resp\": %d, \"ts_begin\": %d, \"ts_end\": %d, \"http\": "
-                        + "[{\"method\": \"GET\", \"uri\": \"/p/%d\", \"host\": \"h%d.example.com\", \"status\": 200}]}",
+                        + "\"dst\": \"198.51.%d.%d\", \"dst_port\": 80, \"transport\": \"TCP\", \"service\": \"http\", "
+                        + "\"protocol\": \"HTTP\", \"bytes_orig\": %d, \"bytes_resp\": %d, \"ts_begin\": %d, "
+                        + "\"ts_end\": %d, \"decoded\": [{\"type\": \"request\", \"method\": \"GET\", "
+                        + "\"url\": \"http://h%d.example.com:80/p/%d\", \"host\": \"h%d.example.com\", \"port\": 80, "
+                        + "\"request_path\": \"/p/%d\", \"headers\": {\"host\": \"h%d.example.com\"}}, "
+                        + "{\"type\": \"response\", \"status_code\": 200, \"status\": \"OK\"}]}",
                         i == 0 ? "" : ",\n", i, 1024 + i % 60000, i / 256 % 256, i % 256, i * 3, i * 7,
-                        1700000000 + i % 300, 1700000001 + i % 300, i, i % 1000);
+                        1700000000 + i % 300, 1700000001 + i % 300, i % 1000, i, i % 1000, i, i % 1000);
                 w.write(s);
                 written += s.length();
                 records = i + 1;
@@ -51,8 +54,9 @@ public final class BigAnalysis {
             w.write("},\n\"domains\": {");
             written = 0;
             for (long i = 0; written < perSection; i++) {
-                String s = String.format(Locale.ROOT, "%s\"d%d.example.com\": {\"status\": \"resolved\", "
-                        + "\"ips\": [\"203.0.%d.%d\"]}", i == 0 ? "" : ",\n", i, i / 256 % 256, i % 256);
+                String s = String.format(Locale.ROOT, "%s\"d%d.example.com\": {\"status\": \"innocuous\", "
+                        + "\"content_categories\": [], \"security_categories\": [\"Malware %d.%d\"]}",
+                        i == 0 ? "" : ",\n", i, i / 256 % 256, i % 256);
                 w.write(s);
                 written += s.length();
             }
@@ -61,11 +65,12 @@ public final class BigAnalysis {
             for (long i = 0; written < perSection; i++) {
                 String s = String.format(Locale.ROOT, "%s\"%d\": {\"path\": \"C:\\\\Temp\\\\f%d.tmp\", "
                         + "\"sha256\": \"%064x\", \"md5\": \"%032x\", \"size\": %d, \"magic-type\": \"data\", "
-                        + "\"relation\": \"dropped\", \"origin\": \"disk\"}", i == 0 ? "" : ",\n", i + 1, i, i, i, i);
+                        + "\"origin\": \"disk\", \"relation\": {\"contains\": null, \"extracted_from\": null, "
+                        + "\"network\": null, \"process\": null}}", i == 0 ? "" : ",\n", i + 1, i, i, i, i);
                 w.write(s);
                 written += s.length();
             }
-            w.write("},\n\"processes\": {");
+            w.write("},\n\"dynamic\": {\"processes\": {");
             written = 0;
             for (long i = 0; written < perSection; i++) {
                 String s = String.format(Locale.ROOT, "%s\"%d\": {\"pid\": %d, \"ppid\": 4, \"process_name\": "
@@ -75,7 +80,7 @@ public final class BigAnalysis {
                 w.write(s);
                 written += s.length();
             }
-            w.write("},\n\"version\": 3}\n");
+            w.write("}},\n\"version\": 3}\n");
             return records;
         }
     }

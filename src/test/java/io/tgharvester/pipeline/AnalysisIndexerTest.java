@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,16 +64,22 @@ class AnalysisIndexerTest {
                     SimulatedAnalysis a = s.analysis();
                     String where = " WHERE sample_id = '" + s.id() + "'";
                     assertEquals(a.threatScore(), single(q, "SELECT threat_score FROM analysis" + where));
-                    assertEquals(lower(a.domains()), column(q, "SELECT domain FROM domains" + where));
+                    assertEquals(resolved(a), column(q, "SELECT domain || ' ' || resolved_ips FROM domains" + where),
+                            "each domain once, with the address its DNS answer gave");
+                    assertEquals(Set.copyOf(s.urls()), column(q, "SELECT url FROM urls" + where));
+                    assertEquals(Set.of(List.of("GET", 200)), rows(q, "SELECT method, status FROM urls" + where));
+                    assertEquals(lower(a.domains()), column(q, "SELECT host FROM urls" + where));
                     assertTrue(column(q, "SELECT dst_ip FROM network_flows" + where).containsAll(a.ips()), s.id());
                     assertEquals(a.iocs().stream().map(SimulatedAnalysis.Ioc::name).collect(Collectors.toSet()),
                             column(q, "SELECT ioc FROM iocs" + where));
                     assertEquals(a.dropped().stream().map(SimulatedAnalysis.DroppedFile::sha256)
                                     .collect(Collectors.toSet()),
-                            column(q, "SELECT sha256 FROM artifact_hashes" + where + " AND relation = 'dropped'"));
+                            column(q, "SELECT sha256 FROM artifact_hashes" + where + " AND origin = 'disk'"));
                     assertEquals(Set.of(s.sha256()),
-                            column(q, "SELECT sha256 FROM artifact_hashes" + where + " AND relation = 'submitted'"));
+                            column(q, "SELECT sha256 FROM artifact_hashes" + where + " AND origin = 'submitted'"));
                     assertEquals(Set.copyOf(a.processNames()), column(q, "SELECT name FROM processes" + where));
+                    assertEquals((long) a.processNames().size(), single(q, "SELECT COUNT(*) FROM processes" + where),
+                            "processes.json adds no second row for a process analysis.json has");
                     assertEquals(Set.of(RUN_KEY), column(q,
                             "SELECT key_path FROM registry_keys" + where + " AND operation = 'created'"));
                 }
@@ -117,7 +124,7 @@ class AnalysisIndexerTest {
     private HarvesterConfig config(ThreatGridSimulator simulator) {
         return new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), Map.of(
                 "tg.api-key", KEY, "tg.base-url", simulator.baseUrl().toString(),
-                "harvester.data-dir", dataDir.toString(), "harvester.fetch-overlap", "1d"));
+                "harvester.data-dir", dataDir.toString()));
     }
 
     private static Object single(Queries q, String sql) {
@@ -126,6 +133,19 @@ class AnalysisIndexerTest {
 
     private static Set<Object> column(Queries q, String sql) {
         return q.userQuery(sql).rows().stream().map(row -> row.get(0)).collect(Collectors.toSet());
+    }
+
+    private static Set<List<Object>> rows(Queries q, String sql) {
+        return Set.copyOf(q.userQuery(sql).rows());
+    }
+
+    /** "domain address" for each domain of the analysis. */
+    private static Set<Object> resolved(SimulatedAnalysis a) {
+        Set<Object> resolved = new HashSet<>();
+        for (int i = 0; i < a.domains().size(); i++) {
+            resolved.add(a.domains().get(i).toLowerCase(Locale.ROOT) + " " + a.ips().get(i));
+        }
+        return resolved;
     }
 
     private static Set<Object> lower(List<String> names) {

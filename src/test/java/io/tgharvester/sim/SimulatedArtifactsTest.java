@@ -100,7 +100,7 @@ class SimulatedArtifactsTest {
         Map<?, ?> report = SimulatorCalls.json(running.calls().get(artifact(sample, "analysis.json")).body());
 
         assertTrue(report.keySet().containsAll(Set.of("metadata", "status", "threat", "iocs", "network", "domains",
-                "artifacts", "processes", "annotations", "warnings", "version")), report.keySet().toString());
+                "artifacts", "dynamic", "annotations", "warnings", "version")), report.keySet().toString());
         Map<?, ?> metadata = (Map<?, ?>) report.get("metadata");
         Map<?, ?> described = (Map<?, ?>) ((List<?>) metadata.get("malware_desc")).get(0);
         assertEquals(sample.sha256(), described.get("sha256"));
@@ -116,16 +116,21 @@ class SimulatedArtifactsTest {
                 ((List<?>) report.get("iocs")).stream().map(i -> ((Map<?, ?>) i).get("ioc")).toList());
         Map<?, ?> domains = (Map<?, ?>) report.get("domains");
         assertEquals(truth.domains(), List.copyOf(domains.keySet()));
-        assertEquals(List.of(truth.ips().get(0)), ((Map<?, ?>) domains.get(truth.domains().get(0))).get("ips"));
-        Set<Object> artifactHashes = ((Map<?, ?>) report.get("artifacts")).values().stream()
-                .map(a -> ((Map<?, ?>) a).get("sha256")).collect(Collectors.toSet());
-        assertTrue(artifactHashes.containsAll(truth.dropped().stream().map(DroppedFile::sha256).toList()));
+        assertEquals(Set.of("status", "content_categories", "security_categories"),
+                ((Map<?, ?>) domains.get(truth.domains().get(0))).keySet(), "addresses come from DNS sessions only");
+        Map<?, ?> artifacts = (Map<?, ?>) report.get("artifacts");
+        assertEquals(truth.dropped().stream().map(DroppedFile::sha256).toList(), artifacts.values().stream()
+                .map(a -> (Map<?, ?>) a).filter(a -> a.get("origin").equals("disk")).map(a -> a.get("sha256"))
+                .toList());
+        Map<?, ?> relation = (Map<?, ?>) ((Map<?, ?>) artifacts.get("1")).get("relation");
+        assertEquals(List.of("contains", "extracted_from", "network", "process"), List.copyOf(relation.keySet()));
         Map<?, ?> network = (Map<?, ?>) report.get("network");
         assertEquals(2 * truth.domains().size(), network.size());
         assertTrue(((Map<?, ?>) network.get("0")).keySet().containsAll(Set.of("src", "src_port", "dst", "dst_port",
                 "transport", "service", "bytes_orig", "bytes_resp", "ts_begin", "ts_end")));
-        Map<?, ?> target = (Map<?, ?>) ((Map<?, ?>) report.get("processes")).get("2");
-        assertEquals("target", target.get("analyzed_because"));
+        Map<?, ?> target = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) report.get("dynamic")).get("processes")).get("2");
+        assertEquals("Is potential target sample.", target.get("analyzed_because"));
+        assertTrue(((String) target.get("time")).matches("\\w{3}, \\d{2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} UTC"));
         assertTrue(((Map<?, ?>) target.get("startup_info")).containsKey("command_line"));
         assertEquals(truth.dropped().stream().map(DroppedFile::path).toList(), target.get("files_created"));
     }
@@ -137,9 +142,36 @@ class SimulatedArtifactsTest {
         Map<?, ?> analysis = SimulatorCalls.json(running.calls().get(artifact(sample, "analysis.json")).body());
         Map<?, ?> processes = SimulatorCalls.json(running.calls().get(artifact(sample, "processes.json")).body());
 
-        assertEquals(Map.of("processes", analysis.get("processes")), processes);
+        assertEquals(Map.of("processes", ((Map<?, ?>) analysis.get("dynamic")).get("processes")), processes);
         assertEquals(sample.analysis().processNames(), ((Map<?, ?>) processes.get("processes")).values().stream()
                 .map(p -> ((Map<?, ?>) p).get("process_name")).toList());
+    }
+
+    @Test
+    void eachSessionDecodesToTheDnsAnswerOrTheHttpRequestAndResponseTheGroundTruthHas() throws Exception {
+        SimulatedSample sample = sample(s -> s.finalState().equals("succ") && s.analysis().domains().size() > 1);
+        SimulatedAnalysis truth = sample.analysis();
+        Map<?, ?> network = (Map<?, ?>) SimulatorCalls.json(running.calls().get(artifact(sample, "analysis.json"))
+                .body()).get("network");
+
+        for (int i = 0; i < truth.domains().size(); i++) {
+            Map<?, ?> dns = (Map<?, ?>) network.get(String.valueOf(2 * i));
+            assertEquals("DNS", dns.get("protocol"));
+            Map<?, ?> lookup = (Map<?, ?>) ((Map<?, ?>) dns.get("decoded")).get("0");
+            assertEquals(truth.domains().get(i), ((Map<?, ?>) lookup.get("query")).get("query_data"));
+            assertEquals(List.of(truth.ips().get(i)), ((List<?>) lookup.get("answers")).stream()
+                    .map(a -> ((Map<?, ?>) a).get("answer_data")).toList());
+            Map<?, ?> http = (Map<?, ?>) network.get(String.valueOf(2 * i + 1));
+            assertEquals("HTTP", http.get("protocol"));
+            List<?> entries = (List<?>) http.get("decoded");
+            List<?> exchange = entries.get(0) instanceof List<?> nested ? nested : entries;
+            Map<?, ?> request = (Map<?, ?>) exchange.get(0);
+            Map<?, ?> response = (Map<?, ?>) exchange.get(1);
+            assertEquals(List.of("request", "response"), List.of(request.get("type"), response.get("type")));
+            assertEquals(sample.urls().get(i), request.get("url"));
+            assertEquals(truth.domains().get(i), request.get("host"));
+            assertEquals(200.0, response.get("status_code"));
+        }
     }
 
     @Test
