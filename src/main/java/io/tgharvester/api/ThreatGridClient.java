@@ -7,6 +7,7 @@ import io.tgharvester.config.ApiKeySource;
 import io.tgharvester.config.HarvesterConfig;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
@@ -112,11 +113,10 @@ public final class ThreatGridClient {
 
     /**
      * Opens an artifact for streaming, or empty when the analysis has none (404). An error envelope served in its
-     * place with status 200 is an error like any other (see {@link #envelopeError}), never the artifact.
-     *
-     * @throws IOException the body broke off while it was being checked for an error envelope
+     * place with status 200 is an error like any other, never the artifact: reading the body then throws the
+     * {@link ApiException} it stands for (see {@link #envelopeError}).
      */
-    public Optional<ArtifactStream> openArtifact(String sampleId, String name) throws IOException {
+    public Optional<ArtifactStream> openArtifact(String sampleId, String name) {
         if (!SampleIds.isValid(sampleId)) {
             throw new IllegalArgumentException("not a sample id: " + sampleId);
         }
@@ -131,14 +131,15 @@ public final class ThreatGridClient {
         if (body == null) {
             throw failure(endpoint, response);
         }
-        Optional<WireTypes.ErrorBody> error = mayBeJson(name, body.contentType())
-                ? envelopeError(body.source()) : Optional.empty();
-        if (error.isPresent()) {
-            body.close();
-            throw failureIn200(endpoint, error.get(), response.headers());
-        }
+        InputStream stream = !mayBeJson(name, body.contentType()) ? body.byteStream()
+                : new EnvelopeCheckedBody(body.byteStream(), () -> {
+                    Optional<WireTypes.ErrorBody> error = envelopeError(body.source());
+                    if (error.isPresent()) {
+                        throw failureIn200(endpoint, error.get(), response.headers());
+                    }
+                });
         long length = body.contentLength();
-        return Optional.of(new ArtifactStream(body.byteStream(),
+        return Optional.of(new ArtifactStream(stream,
                 length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body, call::cancel));
     }
 

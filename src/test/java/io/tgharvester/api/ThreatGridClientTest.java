@@ -262,11 +262,18 @@ class ThreatGridClientTest {
         wm.stubFor(get("/api/v2/samples/" + id + "/network.pcap").willReturn(okJson(TgJson.error(410, "expired"))));
         wm.stubFor(get("/api/v2/samples/" + id + "/video.webm").willReturn(okJson(TgJson.error(502, "bad gateway"))));
 
-        RequestRejected analysis = assertThrows(RequestRejected.class,
-                () -> client(AuthMode.HEADER).openArtifact(id, "analysis.json"));
-        assertTrue(analysis.getMessage().contains("(HTTP 200 with error 404): Record not found"), analysis.getMessage());
-        assertThrows(RequestRejected.class, () -> client(AuthMode.HEADER).openArtifact(id, "network.pcap"));
-        assertThrows(ApiUnavailable.class, () -> client(AuthMode.HEADER).openArtifact(id, "video.webm"));
+        RequestRejected analysis = assertThrows(RequestRejected.class, () -> download(id, "analysis.json"));
+        assertTrue(analysis.getMessage().contains("(HTTP 200 with error 404): Record not found"),
+                analysis.getMessage());
+        assertThrows(RequestRejected.class, () -> download(id, "network.pcap"));
+        assertThrows(ApiUnavailable.class, () -> download(id, "video.webm"));
+    }
+
+    private String download(String id, String name) throws Exception {
+        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, name).orElseThrow();
+             InputStream body = stream.body()) {
+            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
@@ -278,13 +285,8 @@ class ThreatGridClientTest {
         wm.stubFor(get("/api/v2/samples/" + id + "/analysis.json").willReturn(okJson(small)));
         wm.stubFor(get("/api/v2/samples/" + id + "/processes.json").willReturn(okJson(large)));
 
-        for (String[] artifact : new String[][] {{"analysis.json", small}, {"processes.json", large}}) {
-            try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, artifact[0]).orElseThrow();
-                 InputStream body = stream.body()) {
-                assertEquals(artifact[1], new String(body.readAllBytes(), StandardCharsets.UTF_8),
-                        artifact[0] + ": no api_version beside its error, or far longer than any error envelope");
-            }
-        }
+        assertEquals(small, download(id, "analysis.json"), "no api_version beside its error");
+        assertEquals(large, download(id, "processes.json"), "far longer than any error envelope");
     }
 
     @Test
