@@ -5,7 +5,8 @@ package io.tgharvester.api;
  * Messages name the endpoint path only, never the query string, so the API key cannot appear in them.
  */
 public abstract sealed class ApiException extends RuntimeException
-        permits AuthenticationFailed, RateLimited, ApiUnavailable, MalformedResponse, RequestRejected {
+        permits AuthenticationFailed, RateLimited, ApiUnavailable, MalformedResponse, RequestRejected,
+        ServerNotTrusted {
     protected ApiException(String message) {
         super(message);
     }

@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 
 /**
  * An artifact body being received; the caller streams {@link #body()} and must close it. {@link #abort()} may be
- * called from any thread to cut the transfer off: the reading thread then gets an IOException.
+ * called from any thread to cut the transfer off: the reading thread then gets an IOException. When the server sent
+ * an error envelope in the artifact's place, reading {@link #body()} throws the {@link ApiException} it stands for.
  */
 public record ArtifactStream(InputStream body, OptionalLong declaredLength, Closeable connection, Runnable abort)
         implements Closeable {

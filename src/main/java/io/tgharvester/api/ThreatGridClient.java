@@ -7,6 +7,7 @@ import io.tgharvester.config.ApiKeySource;
 import io.tgharvester.config.HarvesterConfig;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
@@ -21,8 +22,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import retrofit2.Call;
 import retrofit2.Response;
 import retrofit2.Retrofit;
@@ -32,6 +37,11 @@ import retrofit2.converter.moshi.MoshiConverterFactory;
 public final class ThreatGridClient {
     private static final String LIST = "/api/v2/samples";
     private static final String STATE = "/api/v2/samples/state";
+    /**
+     * How much of a JSON artifact is read ahead to tell a Threat Grid error envelope (a few hundred bytes) from the
+     * artifact; a longer body is no envelope, and the bytes read ahead stay buffered for the download.
+     */
+    private static final long ENVELOPE_PEEK = 64 * 1024;
 
     private final ThreatGridService service;
     private final Moshi moshi;
@@ -46,11 +56,17 @@ public final class ThreatGridClient {
 
     public static ThreatGridClient connect(HarvesterConfig config) {
         return connect(config.baseUrl(), config.requireApiKey(), config.authMode(), config.proxy(),
-                config.httpTimeout());
+                config.httpTimeout(), ServerTrust.of(config.caFile(), config.pinsSha256()));
+    }
+
+    /** A client that trusts the system's CAs, as for the cloud service or the simulator. */
+    public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
+                                           Optional<URI> proxy, Duration timeout) {
+        return connect(baseUrl, key, authMode, proxy, timeout, ServerTrust.systemCas());
     }
 
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
-                                           Optional<URI> proxy, Duration timeout) {
+                                           Optional<URI> proxy, Duration timeout, ServerTrust trust) {
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))
                 .connectTimeout(timeout)
@@ -59,6 +75,7 @@ public final class ThreatGridClient {
         proxy.ifPresent(p -> http.proxy(new Proxy(
                 p.getScheme().startsWith("socks") ? Proxy.Type.SOCKS : Proxy.Type.HTTP,
                 new InetSocketAddress(p.getHost(), p.getPort()))));
+        trust.applyTo(http);
         Moshi moshi = new Moshi.Builder().build();
         String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
         Retrofit retrofit = new Retrofit.Builder()
@@ -100,7 +117,11 @@ public final class ThreatGridClient {
         return new StateAnswer(reports, skipped);
     }
 
-    /** Opens an artifact for streaming, or empty when the analysis has none (404). */
+    /**
+     * Opens an artifact for streaming, or empty when the analysis has none (404). An error envelope served in its
+     * place with status 200 is an error like any other, never the artifact: reading the body then throws the
+     * {@link ApiException} it stands for (see {@link #envelopeError}).
+     */
     public Optional<ArtifactStream> openArtifact(String sampleId, String name) {
         if (!SampleIds.isValid(sampleId)) {
             throw new IllegalArgumentException("not a sample id: " + sampleId);
@@ -116,8 +137,15 @@ public final class ThreatGridClient {
         if (body == null) {
             throw failure(endpoint, response);
         }
+        InputStream stream = !mayBeJson(name, body.contentType()) ? body.byteStream()
+                : new EnvelopeCheckedBody(body.byteStream(), () -> {
+                    Optional<WireTypes.ErrorBody> error = envelopeError(body.source());
+                    if (error.isPresent()) {
+                        throw failureIn200(endpoint, error.get(), response.headers());
+                    }
+                });
         long length = body.contentLength();
-        return Optional.of(new ArtifactStream(body.byteStream(),
+        return Optional.of(new ArtifactStream(stream,
                 length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body, call::cancel));
     }
 
@@ -132,7 +160,7 @@ public final class ThreatGridClient {
         }
     }
 
-    private <T> T execute(String endpoint, Call<T> call) {
+    private <T extends WireTypes.Enveloped> T execute(String endpoint, Call<T> call) {
         Response<T> response = send(endpoint, call);
         if (!response.isSuccessful()) {
             throw failure(endpoint, response);
@@ -141,7 +169,34 @@ public final class ThreatGridClient {
         if (body == null) {
             throw new MalformedResponse(endpoint, "empty body");
         }
+        if (body.error() != null) {
+            throw failureIn200(endpoint, body.error(), response.headers());
+        }
         return body;
+    }
+
+    /** JSON artifacts, and any artifact the server labels JSON: a pcap or a video never is. */
+    private static boolean mayBeJson(String name, MediaType contentType) {
+        return name.endsWith(".json") || (contentType != null && contentType.subtype().contains("json"));
+    }
+
+    /**
+     * The error of a Threat Grid error envelope served as an artifact. Artifacts are raw bodies, never enveloped,
+     * and analysis.json's top level holds metadata, status, threat, iocs, network and the like (the public
+     * examples), never {@code api_version} beside an {@code error} object: only an envelope has both. Only a body
+     * that ends within {@link #ENVELOPE_PEEK} bytes is looked at; what is read stays buffered in {@code source}.
+     */
+    private Optional<WireTypes.ErrorBody> envelopeError(BufferedSource source) throws IOException {
+        if (source.request(ENVELOPE_PEEK + 1)) {
+            return Optional.empty();
+        }
+        try {
+            WireTypes.ErrorEnvelope envelope = moshi.adapter(WireTypes.ErrorEnvelope.class).fromJson(source.peek());
+            return envelope != null && envelope.apiVersion() != null ? Optional.ofNullable(envelope.error())
+                    : Optional.empty();
+        } catch (JsonDataException | JsonEncodingException | EOFException notAnEnvelope) {
+            return Optional.empty();
+        }
     }
 
     private static <T> Response<T> send(String endpoint, Call<T> call) {
@@ -150,27 +205,53 @@ public final class ThreatGridClient {
         } catch (JsonDataException | JsonEncodingException | EOFException e) {
             throw new MalformedResponse(endpoint, e.getMessage() == null ? "truncated body" : e.getMessage());
         } catch (IOException e) {
+            Optional<ServerNotTrusted> untrusted = ServerTrust.refusal(origin(call.request().url()), e);
+            if (untrusted.isPresent()) {
+                throw untrusted.get();
+            }
             throw new ApiUnavailable("cannot reach Threat Grid for " + endpoint + ": "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
                     Optional.empty());
         }
     }
 
+    /** Scheme, host and port only: the query may hold the key. */
+    private static String origin(HttpUrl url) {
+        return url.scheme() + "://" + url.host() + ":" + url.port();
+    }
+
     private ApiException failure(String endpoint, Response<?> response) {
-        int code = response.code();
-        Optional<Duration> retryAfter = RetryAfter.parse(response.headers().get("Retry-After"), clock.instant());
-        String message = errorMessage(response.errorBody());
+        return failure(endpoint, response.code(), "HTTP " + response.code(), errorMessage(response.errorBody()),
+                response.headers());
+    }
+
+    /**
+     * A 200 answer carrying an error envelope is read as the error's own code says, as if that had been the status:
+     * 401/403 a refused key, 429 a rate limit, 5xx an outage; another 4xx a rejected request; anything else (no code,
+     * or one that is no HTTP error status) an answer not in Threat Grid's format.
+     */
+    private ApiException failureIn200(String endpoint, WireTypes.ErrorBody error, Headers headers) {
+        int code = error.code() == null ? 0 : error.code().intValue();
+        String status = error.code() == null ? "HTTP 200 with an error" : "HTTP 200 with error " + code;
+        return failure(endpoint, code, status, error.text(), headers);
+    }
+
+    private ApiException failure(String endpoint, int code, String status, String message, Headers headers) {
+        Optional<Duration> retryAfter = RetryAfter.parse(headers.get("Retry-After"), clock.instant());
         if (code == 401 || code == 403) {
-            return new AuthenticationFailed(endpoint, code);
+            return new AuthenticationFailed(endpoint, status);
         }
         if (code == 429) {
             return new RateLimited(endpoint, retryAfter);
         }
-        if (code >= 500) {
-            return new ApiUnavailable("Threat Grid answered HTTP " + code + " on " + endpoint + ": " + message,
+        if (code >= 500 && code <= 599) {
+            return new ApiUnavailable("Threat Grid answered " + status + " on " + endpoint + ": " + message,
                     retryAfter);
         }
-        return new RequestRejected(endpoint, code, message);
+        if (code >= 400 && code <= 499) {
+            return new RequestRejected(endpoint, status, message);
+        }
+        return new MalformedResponse(endpoint, status + ": " + message);
     }
 
     private String errorMessage(ResponseBody errorBody) {
@@ -179,8 +260,7 @@ public final class ThreatGridClient {
         }
         try (errorBody) {
             WireTypes.ErrorEnvelope envelope = moshi.adapter(WireTypes.ErrorEnvelope.class).fromJson(errorBody.source());
-            return envelope != null && envelope.error() != null && envelope.error().message() != null
-                    ? envelope.error().message() : "no message";
+            return envelope != null && envelope.error() != null ? envelope.error().text() : "no message";
         } catch (IOException | JsonDataException e) {
             return "no Threat Grid error message";
         }

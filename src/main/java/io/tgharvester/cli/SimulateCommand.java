@@ -68,6 +68,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--fault-malformed", defaultValue = "0", paramLabel = "RATE",
             description = "Share of JSON answers cut off mid-document.")
     private double malformed;
+    @Option(names = "--fault-error-200", defaultValue = "0", paramLabel = "RATE",
+            description = "Share answered 200 with an error envelope instead of data or an artifact.")
+    private double error200;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -78,7 +81,8 @@ final class SimulateCommand implements Callable<Integer> {
                 defaults.noPcapRate(), seed, pageCap, ListOrder.parse(order));
         CountDownLatch stopped = new CountDownLatch(1);
         ThreatGridSimulator simulator = new ThreatGridSimulator(config, Clock.systemUTC());
-        simulator.faults(new FaultPlan(rateLimited, serverError, reset, slow, truncated, malformed, 2_000, seed));
+        simulator.faults(new FaultPlan(rateLimited, serverError, reset, slow, truncated, malformed, error200, 2_000,
+                seed));
         simulator.start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();

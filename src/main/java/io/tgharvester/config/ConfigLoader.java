@@ -12,7 +12,9 @@ import java.text.ParseException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +31,8 @@ import org.quartz.CronExpression;
 public final class ConfigLoader {
     /** Every key the harvester understands; anything else is a typo and is refused. */
     public static final Set<String> KEYS = Set.of(
-            "tg.api-key", "tg.api-key-file", "tg.base-url", "tg.auth", "harvester.proxy", "harvester.http-timeout",
+            "tg.api-key", "tg.api-key-file", "tg.base-url", "tg.auth", "tg.ca-file", "tg.pin-sha256",
+            "harvester.proxy", "harvester.http-timeout",
             "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
             "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
@@ -130,6 +133,8 @@ public final class ConfigLoader {
                 enumValue(v, "tg.auth"),
                 uri(v, "harvester.proxy"),
                 duration(v, "harvester.http-timeout"),
+                optionalPath(v, "tg.ca-file"),
+                pins(v),
                 Path.of(require(v, "harvester.data-dir")),
                 duration(v, "harvester.fetch-interval"),
                 duration(v, "harvester.state-interval"),
@@ -165,6 +170,39 @@ public final class ConfigLoader {
         } catch (DateTimeException e) {
             throw new ConfigException("harvester.report.zone: unknown time zone '" + zone + "'");
         }
+    }
+
+    private static Optional<Path> optionalPath(Map<String, String> v, String key) {
+        String value = v.getOrDefault(key, "");
+        return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value.trim()));
+    }
+
+    /**
+     * tg.pin-sha256: comma-separated SHA-256 pins of certificate keys, as OkHttp prints them ({@code sha256/BASE64})
+     * or as bare base64 (what {@code openssl ... | openssl dgst -sha256 -binary | base64} prints); kept as
+     * {@code sha256/BASE64}.
+     */
+    private static List<String> pins(Map<String, String> v) {
+        List<String> pins = new ArrayList<>();
+        for (String pin : v.getOrDefault("tg.pin-sha256", "").split(",")) {
+            String base64 = pin.trim().startsWith("sha256/") ? pin.trim().substring(7) : pin.trim();
+            if (base64.isEmpty()) {
+                continue;
+            }
+            byte[] hash;
+            try {
+                hash = Base64.getDecoder().decode(base64);
+            } catch (IllegalArgumentException e) {
+                hash = new byte[0];
+            }
+            if (hash.length != 32) {
+                throw new ConfigException("tg.pin-sha256: '" + pin.trim() + "' is not a SHA-256 key pin; it looks like"
+                        + " sha256/ followed by 44 base64 characters, e.g. sha256/"
+                        + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+            }
+            pins.add("sha256/" + Base64.getEncoder().encodeToString(hash));
+        }
+        return pins;
     }
 
     private static Optional<ApiKeySource> apiKey(Map<String, String> v) {

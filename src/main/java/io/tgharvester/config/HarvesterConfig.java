@@ -17,6 +17,8 @@ public record HarvesterConfig(
         AuthMode authMode,
         Optional<URI> proxy,
         Duration httpTimeout,
+        Optional<Path> caFile,
+        List<String> pinsSha256,
         Path dataDir,
         Duration fetchInterval,
         Duration stateInterval,
@@ -45,6 +47,7 @@ public record HarvesterConfig(
 
     public HarvesterConfig {
         artifacts = List.copyOf(artifacts);
+        pinsSha256 = List.copyOf(pinsSha256);
     }
 
     /** The key, or a clear error for commands that talk to Threat Grid. */

@@ -4,6 +4,7 @@ import io.tgharvester.api.ApiException;
 import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.RateLimited;
+import io.tgharvester.api.ServerNotTrusted;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,8 @@ public final class ServerBackoff {
 
     /**
      * @param base first delay after a failure without Retry-After; doubles per consecutive failure
-     * @param cap  longest delay; a refused key always waits this long, as only an operator can fix it
+     * @param cap  longest delay; a refused key or an untrusted certificate always waits this long, as only an
+     *             operator can fix them
      */
     public ServerBackoff(Clock clock, RandomGenerator random, Duration base, Duration cap) {
         this.clock = clock;
@@ -42,7 +44,7 @@ public final class ServerBackoff {
     public synchronized Duration failed(ApiException failure) {
         consecutiveFailures++;
         Duration wait;
-        if (failure instanceof AuthenticationFailed) {
+        if (failure instanceof AuthenticationFailed || failure instanceof ServerNotTrusted) {
             wait = cap;
         } else if (failure instanceof RateLimited r) {
             wait = r.retryAfter().orElseGet(this::exponential);

@@ -54,6 +54,7 @@ final class ApiHandler implements HttpHandler {
                     reply.error(429, "rate limit exceeded; retry later");
                 }
                 case SERVER_ERROR -> reply.error(SERVER_ERRORS.get(reply.requestId() % 3), "service unavailable");
+                case ERROR_200 -> reply.error(200, SERVER_ERRORS.get(reply.requestId() % 3), "service unavailable");
                 case RESET -> {
                     // closing the exchange unanswered drops the connection
                 }

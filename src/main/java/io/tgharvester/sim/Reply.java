@@ -38,9 +38,14 @@ final class Reply {
     }
 
     void error(int code, String message) throws IOException {
+        error(code, code, message);
+    }
+
+    /** An error envelope under another status than its code: 200, for the servers that report errors so. */
+    void error(int status, int code, String message) throws IOException {
         byte[] json = Json.compact(Json.object("api_version", 2, "id", requestId, "error", Json.object(
                 "code", code, "message", message, "errors", List.of(Json.object("code", code, "message", message)))));
-        send(code, "application/json", json, json.length);
+        send(status, "application/json", json, json.length);
     }
 
     /** A raw download; a truncation fault stops half way although Content-Length promised all of it. */

@@ -1,6 +1,8 @@
 package io.tgharvester.sim;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,8 +12,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Threat Grid API v2 imitation on loopback, for the demo, the simulate command and end-to-end tests: an
@@ -36,6 +40,15 @@ public final class ThreatGridSimulator implements AutoCloseable {
 
     /** Listens on 127.0.0.1 only; port 0 picks a free one. */
     public synchronized void start(int port) {
+        listen(port, Optional.empty());
+    }
+
+    /** Serves HTTPS with {@code tls}'s certificate, as an on-premises appliance with its own certificate does. */
+    public synchronized void startHttps(int port, SSLContext tls) {
+        listen(port, Optional.of(tls));
+    }
+
+    private void listen(int port, Optional<SSLContext> tls) {
         if (server != null) {
             throw new IllegalStateException("the simulator is already listening on " + baseUrl());
         }
@@ -45,8 +58,15 @@ public final class ThreatGridSimulator implements AutoCloseable {
         if (System.getProperty(NO_DELAY) == null) {
             System.setProperty(NO_DELAY, "true");
         }
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            if (tls.isPresent()) {
+                HttpsServer https = HttpsServer.create(address, 64);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls.get()));
+                server = https;
+            } else {
+                server = HttpServer.create(address, 64);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
         }
@@ -71,8 +91,8 @@ public final class ThreatGridSimulator implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + port());
+    public synchronized URI baseUrl() {
+        return URI.create((server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + port());
     }
 
     /** Switches fault injection on (or off with {@link FaultPlan#NONE}) for the requests that follow. */

@@ -23,6 +23,7 @@ import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.config.HarvesterConfig.AuthMode;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -202,6 +203,90 @@ class ThreatGridClientTest {
 
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson("{\"api_version\": 2, \"id\": 1}")));
         assertThrows(MalformedResponse.class, () -> client(AuthMode.HEADER).listSamples(T0, 10, 0));
+    }
+
+    @Test
+    void anErrorShowsItsMessageAndEachDistinctMessageOfItsErrorsList() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(aResponse().withStatus(400).withBody("""
+                {"api_version": 2, "id": 9, "error": {"code": 400, "message": "Bad request",
+                 "errors": [{"code": 400, "message": "Bad request"}, {"code": 400, "message": "ids: not a list"},
+                            {"code": 400, "message": "ids: not a list"}]}}""")));
+
+        RequestRejected e = assertThrows(RequestRejected.class,
+                () -> client(AuthMode.HEADER).states(List.of(TgJson.id(1))));
+
+        assertEquals("Threat Grid rejected /api/v2/samples/state (HTTP 400): Bad request; ids: not a list",
+                e.getMessage());
+    }
+
+    @Test
+    void aListAnswer200CarryingAnErrorIsThatErrorByItsOwnCodeNotAPage() {
+        String withData = """
+                {"api_version": 2, "id": 9, "data": {"index": 0, "items_per_page": 10, "current_item_count": 0,
+                 "items": []}, "error": {"code": 503, "message": "search backend down", "errors": []}}""";
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(withData)));
+        ApiUnavailable down = assertThrows(ApiUnavailable.class, () -> client(AuthMode.HEADER).listSamples(T0, 10, 0));
+        assertTrue(down.getMessage().contains("HTTP 200 with error 503")
+                && down.getMessage().contains("search backend down"), down.getMessage());
+
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.error(401, "key expired"))));
+        AuthenticationFailed refused = assertThrows(AuthenticationFailed.class,
+                () -> client(AuthMode.HEADER).listSamples(T0, 10, 0));
+        assertTrue(refused.getMessage().contains("(HTTP 200 with error 401 on /api/v2/samples)"), refused.getMessage());
+
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.error(429, "slow down"))
+                .withHeader("Retry-After", "30")));
+        RateLimited limited = assertThrows(RateLimited.class, () -> client(AuthMode.HEADER).listSamples(T0, 10, 0));
+        assertEquals(Optional.of(Duration.ofSeconds(30)), limited.retryAfter());
+    }
+
+    @Test
+    void aStateAnswer200CarryingAnErrorIsThatErrorAndOneWithoutAnHttpCodeIsMalformed() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.error(404, "no such ids"))));
+        RequestRejected rejected = assertThrows(RequestRejected.class,
+                () -> client(AuthMode.HEADER).states(List.of(TgJson.id(1))));
+        assertTrue(rejected.getMessage().contains("(HTTP 200 with error 404): no such ids"), rejected.getMessage());
+
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(
+                "{\"api_version\": 2, \"id\": 9, \"data\": [], \"error\": {\"message\": \"internal\"}}")));
+        MalformedResponse malformed = assertThrows(MalformedResponse.class,
+                () -> client(AuthMode.HEADER).states(List.of(TgJson.id(1))));
+        assertTrue(malformed.getMessage().contains("HTTP 200 with an error: internal"), malformed.getMessage());
+    }
+
+    @Test
+    void anErrorEnvelopeServedAsAJsonArtifactOrLabelledJsonIsAnErrorNotTheArtifact() {
+        String id = TgJson.id(7);
+        wm.stubFor(get("/api/v2/samples/" + id + "/analysis.json")
+                .willReturn(aResponse().withBody(TgJson.error(404, "Record not found"))));
+        wm.stubFor(get("/api/v2/samples/" + id + "/network.pcap").willReturn(okJson(TgJson.error(410, "expired"))));
+        wm.stubFor(get("/api/v2/samples/" + id + "/video.webm").willReturn(okJson(TgJson.error(502, "bad gateway"))));
+
+        RequestRejected analysis = assertThrows(RequestRejected.class, () -> download(id, "analysis.json"));
+        assertTrue(analysis.getMessage().contains("(HTTP 200 with error 404): Record not found"),
+                analysis.getMessage());
+        assertThrows(RequestRejected.class, () -> download(id, "network.pcap"));
+        assertThrows(ApiUnavailable.class, () -> download(id, "video.webm"));
+    }
+
+    private String download(String id, String name) throws Exception {
+        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, name).orElseThrow();
+             InputStream body = stream.body()) {
+            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void jsonArtifactsStreamWholeAfterTheEnvelopeCheckSmallOrLarge() throws Exception {
+        String id = TgJson.id(7);
+        String small = "{\"metadata\": {\"malware_desc\": []}, \"error\": {\"code\": 1}, \"iocs\": []}";
+        String large = "{\"api_version\": 2, \"error\": {\"code\": 500}, \"padding\": \""
+                + "x".repeat(200_000) + "\"}";
+        wm.stubFor(get("/api/v2/samples/" + id + "/analysis.json").willReturn(okJson(small)));
+        wm.stubFor(get("/api/v2/samples/" + id + "/processes.json").willReturn(okJson(large)));
+
+        assertEquals(small, download(id, "analysis.json"), "no api_version beside its error");
+        assertEquals(large, download(id, "processes.json"), "far longer than any error envelope");
     }
 
     @Test

@@ -39,7 +39,7 @@ class FaultInjectionTest {
         StringBuilder everything = new StringBuilder();
         try (ThreatGridSimulator simulator = new ThreatGridSimulator(config, simClock)) {
             simulator.start(0);
-            simulator.faults(new FaultPlan(0.06, 0.06, 0.05, 0.02, 0.08, 0.06, 300, 3));
+            simulator.faults(new FaultPlan(0.06, 0.06, 0.05, 0.02, 0.08, 0.06, 0.05, 300, 3));
             Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
                     "TG_DATA_DIR", dataDir.toString());
             int failedPasses = 0;

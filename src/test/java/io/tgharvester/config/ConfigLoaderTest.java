@@ -77,6 +77,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsTrustComesFromTheEnvironmentAndPinsAreReadInOkHttpsFormOrAsBareBase64() {
+        String pin = "sha256/" + "A".repeat(43) + "=";
+        String bare = "3lYdewCHrX9Y2qTCruTJIFKpI2TGRXl2zDye7JN3YNw=";
+        HarvesterConfig config = new ConfigLoader(Map.of("TG_CA_FILE", "/etc/tg/appliance-ca.pem",
+                "TG_PIN_SHA256", pin + " , " + bare), Optional.empty()).load(Optional.empty(), Map.of());
+
+        assertEquals(Optional.of(Path.of("/etc/tg/appliance-ca.pem")), config.caFile());
+        assertEquals(List.of(pin, "sha256/" + bare), config.pinsSha256());
+
+        HarvesterConfig defaults = new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), Map.of());
+        assertEquals(Optional.empty(), defaults.caFile());
+        assertEquals(List.of(), defaults.pinsSha256());
+        String wrong = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of(), Optional.empty())
+                .load(Optional.empty(), Map.of("tg.pin-sha256", "sha1/AAAA"))).getMessage();
+        assertTrue(wrong.startsWith("tg.pin-sha256: 'sha1/AAAA' is not a SHA-256 key pin"), wrong);
+    }
+
+    @Test
     void scheduledReportsAreOffByDefaultAndTheirCronAndZoneAreChecked() {
         ConfigLoader loader = new ConfigLoader(Map.of(), Optional.empty());
 

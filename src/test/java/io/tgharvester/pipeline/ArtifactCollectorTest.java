@@ -155,6 +155,47 @@ class ArtifactCollectorTest {
     }
 
     @Test
+    void anErrorEnvelopeServedAsAnArtifactIsAFailedDownloadRetriedLaterNeverAStoredFile() throws Exception {
+        stubAll();
+        wm.stubFor(get(BASE + "analysis.json").willReturn(aResponse().withStatus(200)
+                .withBody(TgJson.error(404, "Record not found"))));
+        wm.stubFor(get(BASE + "network.pcap").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(TgJson.error(400, "Artifact not ready"))));
+
+        collector().run();
+
+        assertEquals(List.of(List.of("analysis.json", "failed", 1,
+                        "Threat Grid rejected /api/v2/samples/" + ID + "/analysis.json (HTTP 200 with error 404):"
+                                + " Record not found"),
+                        List.of("network.pcap", "failed", 1, "Threat Grid rejected /api/v2/samples/" + ID
+                                + "/network.pcap (HTTP 200 with error 400): Artifact not ready")),
+                rows("SELECT name, status, attempts, last_error FROM artifacts WHERE status <> 'done' ORDER BY name"));
+        assertEquals(2, filesOnDisk().size(), "neither the envelopes nor a .part file are on disk");
+        assertFalse(Files.exists(dataDir.resolve("artifacts").resolve(ID).resolve("analysis.json")));
+
+        stubAll();
+        clock.advance(Duration.ofMinutes(1).plusSeconds(1));
+        collector().run();
+        assertArrayEquals(body("analysis.json"),
+                Files.readAllBytes(dataDir.resolve("artifacts").resolve(ID).resolve("analysis.json")));
+        assertEquals(List.of(List.of(4L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'done'"));
+    }
+
+    @Test
+    void anOutageReportedIn200EndsTheRoundAndStoresNothingForThatArtifact() {
+        stubAll();
+        wm.stubFor(get(BASE + "processes.json").willReturn(aResponse().withStatus(200)
+                .withBody(TgJson.error(503, "maintenance"))));
+
+        assertThrows(ApiUnavailable.class, () -> collector().run());
+
+        assertEquals(List.of(List.of("pending")), rows("SELECT status FROM artifacts WHERE name = 'processes.json'"));
+        Path sampleDir = dataDir.resolve("artifacts").resolve(ID);
+        assertFalse(Files.exists(sampleDir.resolve("processes.json"))
+                || Files.exists(sampleDir.resolve(".processes.json.part")));
+    }
+
+    @Test
     void aRefusedKeyStopsTheRoundWithoutMarkingArtifactsFailed() {
         for (String name : SampleFetcherTest.FOUR) {
             wm.stubFor(get(BASE + name).willReturn(aResponse().withStatus(401)));

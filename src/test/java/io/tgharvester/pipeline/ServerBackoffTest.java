@@ -7,6 +7,7 @@ import io.tgharvester.TestClock;
 import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.RateLimited;
+import io.tgharvester.api.ServerNotTrusted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -48,11 +49,13 @@ class ServerBackoffTest {
     }
 
     @Test
-    void aRefusedKeyWaitsLongAndASuccessClearsEverything() {
-        assertEquals(CAP, backoff.failed(new AuthenticationFailed("/api/v2/samples", 401)));
-        assertEquals(1, backoff.consecutiveFailures());
+    void aRefusedKeyOrAnUntrustedCertificateWaitsLongAndASuccessClearsEverything() {
+        assertEquals(CAP, backoff.failed(new AuthenticationFailed("/api/v2/samples", "HTTP 401")));
+        assertEquals(CAP, backoff.failed(new ServerNotTrusted("Threat Grid at https://10.0.0.5:443 is not trusted")),
+                "only an operator can fix either");
+        assertEquals(2, backoff.consecutiveFailures());
 
-        assertEquals(1, backoff.succeeded());
+        assertEquals(2, backoff.succeeded());
 
         assertEquals(Optional.empty(), backoff.blockedUntil());
         assertEquals(0, backoff.consecutiveFailures());

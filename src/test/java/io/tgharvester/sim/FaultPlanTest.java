@@ -3,6 +3,7 @@ package io.tgharvester.sim;
 import static io.tgharvester.sim.Fixtures.KEY;
 import static io.tgharvester.sim.Fixtures.START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,23 @@ class FaultPlanTest {
 
         assertEquals(200, response.statusCode());
         assertThrows(IOException.class, () -> SimulatorCalls.json(response.body()));
+    }
+
+    @Test
+    void errorsIn200AnswersCarryAServerErrorEnvelopeInsteadOfDataOrTheArtifact() throws Exception {
+        SimulatedSample sample = running.simulator().groundTruth().samples().stream()
+                .filter(s -> s.finalState().equals("succ")).findFirst().orElseThrow();
+        running.simulator().faults(new FaultPlan(0, 0, 0, 0, 0, 0, 1, 0, 1));
+
+        for (String path : List.of(LIST, "/api/v2/samples/" + sample.id() + "/analysis.json")) {
+            HttpResponse<byte[]> response = running.calls().get(path);
+            Map<?, ?> body = SimulatorCalls.json(response.body());
+
+            assertEquals(200, response.statusCode(), path);
+            assertEquals(2.0, body.get("api_version"), path);
+            assertTrue(Set.of(500.0, 502.0, 503.0).contains(((Map<?, ?>) body.get("error")).get("code")), path);
+            assertFalse(body.containsKey("data"), path);
+        }
     }
 
     @Test
