@@ -4,6 +4,7 @@ import io.tgharvester.report.Format;
 import io.tgharvester.report.TableRenderer;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
+import io.tgharvester.store.QueryResult;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Samples by state, the download backlog, parsed analyses, each stage's last success",
-                "and failure, and the fetch watermark. Works while the daemon runs."})
+                "and failure, the fetch watermark, and a listing that continues next round.",
+                "Works while the daemon runs."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -34,6 +36,11 @@ final class StatusCommand implements Callable<Integer> {
             out.print(TableRenderer.render(queries.analysesByParseStatus(), format));
             out.println();
             out.print(TableRenderer.render(queries.jobRuns(), format));
+            QueryResult listing = queries.listingInProgress();
+            if (!listing.rows().isEmpty()) {
+                out.println();
+                out.print(TableRenderer.render(listing, format));
+            }
             out.flush();
         }
         return 0;

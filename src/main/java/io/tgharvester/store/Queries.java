@@ -97,6 +97,13 @@ public final class Queries {
                 ORDER BY job""");
     }
 
+    /** The listing a round left unfinished (no rows when none is): it continues at next_offset in the next round. */
+    public QueryResult listingInProgress() {
+        return fixed("""
+                SELECT after_at AS listing_after, pages, next_offset, started_at FROM fetch_listing
+                WHERE after_at IS NOT NULL""");
+    }
+
     private QueryResult fixed(String sql) {
         return db.withConnection("query failed", conn -> run(conn, sql));
     }

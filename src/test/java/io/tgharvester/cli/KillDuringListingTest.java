@@ -58,6 +58,10 @@ class KillDuringListingTest {
 
             Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
                     "TG_DATA_DIR", dataDir.toString());
+            CliRun.Result status = CliRun.run(env, "status");
+            assertTrue(status.out().contains("listing_after") && status.out().contains("next_offset"),
+                    "status shows the listing that goes on: " + status.out());
+
             clock.advance(Duration.ofMinutes(1));
             CliRun.Result pass = CliRun.run(env, "run", "--once");
             assertEquals(0, pass.exitCode(), pass.everything());
@@ -65,6 +69,7 @@ class KillDuringListingTest {
             String resumed = listCalls(simulator).get(callsBeforeRestart).rawQuery();
             assertTrue(!resumed.contains("offset=0&") && !resumed.endsWith("offset=0"),
                     "the restarted run continues the listing: " + resumed);
+            assertTrue(!CliRun.run(env, "status").out().contains("listing_after"), "no listing left over");
             try (Database db = Database.open(dataDir)) {
                 HarvestCheck.matchesGroundTruth(new Queries(db), simulator.groundTruth(), clock.instant(), dataDir);
             }
