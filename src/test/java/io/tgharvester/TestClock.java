@@ -6,24 +6,36 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand, and optionally a step on every reading. */
 public final class TestClock extends Clock {
-    private volatile Instant now;
+    private final Duration tick;
+    private Instant now;
 
     public TestClock(Instant start) {
-        this.now = start;
+        this(start, Duration.ZERO);
     }
 
-    public void advance(Duration by) {
+    private TestClock(Instant start, Duration tick) {
+        this.now = start;
+        this.tick = tick;
+    }
+
+    /** A clock that also moves {@code tick} each time it is read, so time passes while code runs. */
+    public static TestClock ticking(Instant start, Duration tick) {
+        return new TestClock(start, tick);
+    }
+
+    public synchronized void advance(Duration by) {
         now = now.plus(by);
     }
 
-    public void set(Instant instant) {
+    public synchronized void set(Instant instant) {
         now = instant;
     }
 
     @Override
-    public Instant instant() {
+    public synchronized Instant instant() {
+        now = now.plus(tick);
         return now;
     }
 

@@ -37,13 +37,7 @@ class EndToEndTest {
             simulator.start(0);
             Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
                     "TG_DATA_DIR", dataDir.toString());
-            int passes = 0;
-            do {
-                simClock.advance(Duration.ofMinutes(1));
-                assertEquals(0, runOnce(env), "pass " + passes);
-                passes++;
-            } while (!HarvestCheck.allFinal(simulator.groundTruth(), simClock.instant(), 40) && passes < 200);
-            assertEquals(0, runOnce(env), "a last pass after every sample finished");
+            runOnceEachMinuteUntilAllFinal(env, simulator, simClock, 40);
 
             GroundTruth truth = simulator.groundTruth();
             assertEquals(40, truth.samples().size());
@@ -89,13 +83,7 @@ class EndToEndTest {
             simulator.start(0);
             Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
                     "TG_DATA_DIR", dataDir.toString());
-            int passes = 0;
-            do {
-                simClock.advance(Duration.ofMinutes(1));
-                assertEquals(0, runOnce(env), "pass " + passes);
-                passes++;
-            } while (!HarvestCheck.allFinal(simulator.groundTruth(), simClock.instant(), 12) && passes < 200);
-            assertEquals(0, runOnce(env), "a last pass after every sample finished");
+            runOnceEachMinuteUntilAllFinal(env, simulator, simClock, 12);
 
             GroundTruth truth = simulator.groundTruth();
             try (Database db = Database.open(dataDir)) {
@@ -108,6 +96,18 @@ class EndToEndTest {
                 assertTrue(finishedOutsideTheList >= 3, "finished after leaving the list window: " + finishedOutsideTheList);
             }
         }
+    }
+
+    /** {@code run --once} each simulated minute until all {@code samples} are final, then once more. */
+    private static void runOnceEachMinuteUntilAllFinal(Map<String, String> env, ThreatGridSimulator simulator,
+                                                       TestClock simClock, int samples) {
+        int passes = 0;
+        do {
+            simClock.advance(Duration.ofMinutes(1));
+            assertEquals(0, runOnce(env), "pass " + passes);
+            passes++;
+        } while (!HarvestCheck.allFinal(simulator.groundTruth(), simClock.instant(), samples) && passes < 200);
+        assertEquals(0, runOnce(env), "a last pass after every sample finished");
     }
 
     private static int runOnce(Map<String, String> env) {

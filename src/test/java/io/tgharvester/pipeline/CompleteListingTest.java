@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +54,7 @@ class CompleteListingTest {
         SimulatorConfig org = new SimulatorConfig("key", List.of("alice", "bob", "carol"), 0.1, Duration.ofSeconds(20),
                 100, Duration.ofHours(3), 140, Duration.ofSeconds(10), 0.1, 0, 0, 11L).withListing(cap, order);
         // Every reading moves the clock a second, so samples arrive while a listing is still paging.
-        TickingClock clock = new TickingClock(START, Duration.ofSeconds(1));
+        TestClock clock = TestClock.ticking(START, Duration.ofSeconds(1));
         try (ThreatGridSimulator simulator = new ThreatGridSimulator(org, clock);
              Database db = Database.open(dataDir)) {
             simulator.start(0);
@@ -129,37 +127,6 @@ class CompleteListingTest {
                     config.fetchOverlap(), config.initialLookback(), config.pageSize());
             states = new StateChecker(TestApi.client(simulator.baseUrl().toString()), store, clock,
                     config.staleAfter());
-        }
-    }
-
-    /** A clock that moves {@code step} on every reading, and by hand. */
-    private static final class TickingClock extends Clock {
-        private final Duration step;
-        private Instant now;
-
-        TickingClock(Instant start, Duration step) {
-            this.now = start;
-            this.step = step;
-        }
-
-        synchronized void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            now = now.plus(step);
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("tests use UTC");
         }
     }
 }

@@ -126,8 +126,8 @@ class SimulatedOrgTest {
         assertEquals(List.of("83955f41c244982f4bc65d055e8a8da1", "09fa7b97f0a9506a59412d2ae1ce1de9"),
                 ids(truth.samples().subList(0, 2)));
         assertEquals("succ", truth.samples().get(0).finalState());
-        assertEquals(List.of("e7946ae791cc8d65077402f544b6b37dde8325b7edba11d23ba21c0236212182",
-                "feec976cf322d098bd690a593095cc4ecbc8d039125c657e77447412543ccee1",
+        assertEquals(List.of("b2706f013bec4e38b2c3984d517d9516b1ec4bba4b41863ffc6f2abc335683ab",
+                "b777a02ad35a28795640eaf22708af1ea831360c2b3a8e5fe29cdf09f58ea0a0",
                 "6b92f8b174075723b808b8eeab19451d6ea8e1e639e5dfef78038f04963b5a52",
                 "736c5217498ad2af071a506df1e8179d88d5230a93bc3989c877cc7a052c58f7"),
                 Stream.of("analysis.json", "processes.json", "network.pcap", "video.webm")
