@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import okhttp3.Headers;
@@ -42,16 +43,20 @@ public final class ThreatGridClient {
      * artifact; a longer body is no envelope, and the bytes read ahead stay buffered for the download.
      */
     private static final long ENVELOPE_PEEK = 64 * 1024;
+    /** How far back the throttle and the outage check look: long enough to judge, short enough to notice recovery. */
+    private static final Duration STATS_WINDOW = Duration.ofMinutes(2);
 
     private final ThreatGridService service;
     private final Moshi moshi;
     /** Only for Retry-After given as an HTTP date. */
     private final Clock clock;
+    private final CallStats calls;
 
-    ThreatGridClient(ThreatGridService service, Moshi moshi, Clock clock) {
+    ThreatGridClient(ThreatGridService service, Moshi moshi, Clock clock, CallStats calls) {
         this.service = service;
         this.moshi = moshi;
         this.clock = clock;
+        this.calls = calls;
     }
 
     public static ThreatGridClient connect(HarvesterConfig config) {
@@ -67,7 +72,9 @@ public final class ThreatGridClient {
 
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
                                            Optional<URI> proxy, Duration timeout, ServerTrust trust) {
+        CallStats calls = new CallStats(Clock.systemUTC(), STATS_WINDOW);
         OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .addInterceptor(new ThrottleInterceptor(calls, () -> ThreadLocalRandom.current().nextDouble()))
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
@@ -83,7 +90,12 @@ public final class ThreatGridClient {
                 .client(http.build())
                 .addConverterFactory(MoshiConverterFactory.create(moshi))
                 .build();
-        return new ThreatGridClient(retrofit.create(ThreatGridService.class), moshi, Clock.systemUTC());
+        return new ThreatGridClient(retrofit.create(ThreatGridService.class), moshi, Clock.systemUTC(), calls);
+    }
+
+    /** What became of the calls of the last two minutes. */
+    public CallStats.Window recentCalls() {
+        return calls.window();
     }
 
     /**
@@ -204,6 +216,8 @@ public final class ThreatGridClient {
             return call.execute();
         } catch (JsonDataException | JsonEncodingException | EOFException e) {
             throw new MalformedResponse(endpoint, e.getMessage() == null ? "truncated body" : e.getMessage());
+        } catch (ThrottleInterceptor.HeldBack e) {
+            throw new ApiUnavailable("not sent to " + endpoint + ": " + e.getMessage(), Optional.empty());
         } catch (IOException e) {
             Optional<ServerNotTrusted> untrusted = ServerTrust.refusal(origin(call.request().url()), e);
             if (untrusted.isPresent()) {

@@ -9,6 +9,7 @@ import io.tgharvester.pipeline.StageResult;
 import io.tgharvester.report.DailyReportWriter;
 import io.tgharvester.report.HarvestSummary;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,13 +49,27 @@ final class RunCommand implements Callable<Integer> {
 
     private int passOnce(Harvester harvester) {
         List<StageResult> results = harvester.runOnce();
-        main.out().println(HarvestSummary.of(harvester.queries()).line());
+        main.out().println(HarvestSummary.of(harvester.queries()).line() + " | " + leftUndone(results, harvester));
         for (StageResult result : results) {
             if (result.failure().isPresent()) {
                 throw result.failure().get();
             }
         }
         return 0;
+    }
+
+    /** What the next pass still has to do: stages that did not finish, a listing that goes on, downloads due. */
+    private static String leftUndone(List<StageResult> results, Harvester harvester) {
+        List<String> undone = new ArrayList<>();
+        results.stream().filter(r -> r.status() != StageResult.Status.DONE)
+                .forEach(r -> undone.add(r.stage() + " stage unfinished"));
+        List<String> stages = harvester.stageNames();
+        if (results.size() < stages.size()) {
+            undone.add("not run: " + String.join(", ", stages.subList(results.size(), stages.size())));
+        }
+        harvester.queries().listingInProgress().rows().stream().findFirst()
+                .ifPresent(row -> undone.add("listing continues at offset " + row.get(2)));
+        return undone.isEmpty() ? "pass complete" : "left for the next run: " + String.join("; ", undone);
     }
 
     private void runDaemon(Harvester harvester, HarvesterConfig cfg) throws InterruptedException {

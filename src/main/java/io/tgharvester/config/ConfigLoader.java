@@ -37,6 +37,7 @@ public final class ConfigLoader {
             "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
             "harvester.download.retry-max", "harvester.download.concurrency", "harvester.backoff.base", "harvester.backoff.max",
+            "harvester.once.patience",
             "harvester.report.schedule", "harvester.report.zone", "harvester.report.period");
 
     /** Environment names kept for the documented short spellings. */
@@ -149,6 +150,7 @@ public final class ConfigLoader {
                 wholeNumber(v, "harvester.download.concurrency", 1, 16),
                 duration(v, "harvester.backoff.base"),
                 duration(v, "harvester.backoff.max"),
+                duration(v, "harvester.once.patience"),
                 reportSchedule(v));
     }
 

@@ -33,6 +33,7 @@ public record HarvesterConfig(
         int downloadConcurrency,
         Duration backoffBase,
         Duration backoffMax,
+        Duration oncePatience,
         Optional<ReportSchedule> reportSchedule) {
 
     /**

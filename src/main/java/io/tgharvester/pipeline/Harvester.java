@@ -1,5 +1,9 @@
 package io.tgharvester.pipeline;
 
+import io.tgharvester.api.ApiException;
+import io.tgharvester.api.ApiUnavailable;
+import io.tgharvester.api.AuthenticationFailed;
+import io.tgharvester.api.ServerNotTrusted;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.HarvesterConfig;
@@ -17,9 +21,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Harvester implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Harvester.class);
+    /** Between two tries of a stage in {@link #runOnce} when no pause is in force. */
+    private static final Duration ONCE_RETRY_WAIT = Duration.ofSeconds(1);
 
     private final DataDirLock lock;
     private final Database db;
@@ -37,9 +46,13 @@ public final class Harvester implements AutoCloseable {
     private final StateChecker stateChecker;
     private final ArtifactCollector collector;
     private final AnalysisIndexer indexer;
+    private final Clock clock;
+    /** How long {@link #runOnce} keeps a stage going through passing faults and pauses. */
+    private final Duration patience;
 
     private Harvester(DataDirLock lock, Database db, StageRunner runner, SampleFetcher fetcher,
-                      StateChecker stateChecker, ArtifactCollector collector, AnalysisIndexer indexer) {
+                      StateChecker stateChecker, ArtifactCollector collector, AnalysisIndexer indexer, Clock clock,
+                      Duration patience) {
         this.lock = lock;
         this.db = db;
         this.runner = runner;
@@ -47,6 +60,8 @@ public final class Harvester implements AutoCloseable {
         this.stateChecker = stateChecker;
         this.collector = collector;
         this.indexer = indexer;
+        this.clock = clock;
+        this.patience = patience;
     }
 
     /** Locks the data dir, opens and migrates its database, and clears what an interrupted download left. */
@@ -63,13 +78,13 @@ public final class Harvester implements AutoCloseable {
             SampleStore samples = new SampleStore(db, config.artifacts());
             return new Harvester(lock, db,
                     new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
-                            config.backoffBase(), config.backoffMax()), clock),
+                            config.backoffBase(), config.backoffMax(), client::recentCalls), clock),
                     new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
                             config.pageSize()),
                     new StateChecker(client, samples, clock, config.staleAfter()),
                     new ArtifactCollector(client, new ArtifactStore(db), files, clock, config.retryBase(),
                             config.retryMax(), config.downloadConcurrency()),
-                    indexer(config.dataDir(), db, clock));
+                    indexer(config.dataDir(), db, clock), clock, config.oncePatience());
         } catch (IOException e) {
             lock.close();
             throw new UncheckedIOException("cannot clean the artifacts directory", e);
@@ -85,11 +100,28 @@ public final class Harvester implements AutoCloseable {
                 clock);
     }
 
-    /** One full pass: fetch, state check, downloads, then parsing; stops at the first stage that fails. */
+    /**
+     * One full pass: fetch, state check, downloads, then parsing. A stage that fails on a passing fault, or finds all
+     * calls paused, runs again (after the pause, or a short wait) until it succeeds or {@code patience} has passed
+     * since the pass began; then, or on a refused key, an untrusted certificate or a local failure, the pass ends
+     * there with that stage's failure.
+     */
     public List<StageResult> runOnce() {
+        long giveUp = System.nanoTime() + patience.toNanos();
         List<StageResult> results = new ArrayList<>();
-        for (Stage stage : List.<Stage>of(fetcher, stateChecker, collector, indexer)) {
+        for (Stage stage : stages()) {
             StageResult result = runner.run(stage);
+            Optional<RuntimeException> lastFailure = result.failure();
+            while (result.status() != StageResult.Status.DONE && worthRetrying(lastFailure) && waited(giveUp)) {
+                result = runner.run(stage);
+                if (result.failure().isPresent()) {
+                    lastFailure = result.failure();
+                }
+            }
+            if (result.status() == StageResult.Status.SKIPPED) {
+                result = StageResult.failed(stage.name(), lastFailure.orElseGet(() -> new ApiUnavailable(
+                        "every call to Threat Grid stayed paused for harvester.once.patience", Optional.empty())));
+            }
             results.add(result);
             if (result.status() != StageResult.Status.DONE) {
                 break;
@@ -98,10 +130,42 @@ public final class Harvester implements AutoCloseable {
         return results;
     }
 
+    /** The names of the stages of a pass, in their order. */
+    public List<String> stageNames() {
+        return stages().stream().map(Stage::name).toList();
+    }
+
+    private List<Stage> stages() {
+        return List.of(fetcher, stateChecker, collector, indexer);
+    }
+
+    /** A passing fault, or a pause: anything but what only an operator or a local fix can end. */
+    private static boolean worthRetrying(Optional<RuntimeException> failure) {
+        return failure.map(f -> f instanceof ApiException && !(f instanceof AuthenticationFailed)
+                && !(f instanceof ServerNotTrusted)).orElse(true);
+    }
+
+    /** Waits out the pause in force (or a moment) within the patience left; false once none is left. */
+    private boolean waited(long giveUp) {
+        long left = giveUp - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        Duration wait = runner.pausedUntil().map(until -> Duration.between(clock.instant(), until))
+                .filter(d -> !d.isNegative()).orElse(ONCE_RETRY_WAIT);
+        try {
+            Thread.sleep(Math.min(wait.toMillis(), TimeUnit.NANOSECONDS.toMillis(left)));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Asks running stages to end soon (shutdown); their unfinished work stays in the database. */
     void stopStages() {
         runner.stopping();
-        List.<Stage>of(fetcher, stateChecker, collector, indexer).forEach(Stage::stop);
+        stages().forEach(Stage::stop);
     }
 
     /** Read queries on this harvester's database (status, per-user statistics). */

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a stage with the shared back-off, records the outcome in job_runs, and logs one line per incident: the first
- * failure of a streak at WARN, repeats at DEBUG, and the recovery at INFO.
+ * Runs a stage unless the shared back-off pauses all calls, records the outcome in job_runs, and logs one line per
+ * incident: the first failure of a streak at WARN, repeats at DEBUG, and the recovery at INFO.
  */
 public final class StageRunner {
     private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
@@ -34,6 +34,11 @@ public final class StageRunner {
      */
     void stopping() {
         stopping = true;
+    }
+
+    /** When the pause of all calls ends, if one is in force. */
+    Optional<Instant> pausedUntil() {
+        return backoff.blockedUntil();
     }
 
     public StageResult run(Stage stage) {
@@ -62,14 +67,14 @@ public final class StageRunner {
 
     private StageResult failed(Stage stage, RuntimeException e) {
         recordFailure(stage, e);
-        if (e instanceof ApiException outage) {
-            Duration wait = backoff.failed(outage);
-            if (backoff.consecutiveFailures() == 1) {
-                log.warn("event=stage-failed stage={} retry_in={}s error=\"{}\"",
-                        stage.name(), wait.toSeconds(), e.getMessage());
+        if (e instanceof ApiException failure) {
+            Optional<Duration> pause = backoff.failed(failure);
+            String next = pause.map(wait -> "all calls pause " + wait.toSeconds() + "s").orElse("next run");
+            if (backoff.failureStreak() == 1) {
+                log.warn("event=stage-failed stage={} retry=\"{}\" error=\"{}\"", stage.name(), next, e.getMessage());
             } else {
-                log.debug("event=stage-failed stage={} streak={} retry_in={}s error=\"{}\"",
-                        stage.name(), backoff.consecutiveFailures(), wait.toSeconds(), e.getMessage());
+                log.debug("event=stage-failed stage={} streak={} retry=\"{}\" error=\"{}\"",
+                        stage.name(), backoff.failureStreak(), next, e.getMessage());
             }
         } else if (e instanceof StoreException) {
             log.error("event=stage-failed stage={} error=\"{}\"", stage.name(), e.getMessage());

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.tgharvester.TgJson;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -82,13 +84,40 @@ class RunOnceCommandTest {
     }
 
     @Test
-    void anUnavailableServerExitsWithFourAndKeepsWhatWasStored() {
+    void aServerThatStaysDownPastThePatienceExitsWithFourAndSaysWhatIsLeft() {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(503)));
+
+        long started = System.nanoTime();
+        // This outage never ends: the default patience (2m) would only make the test wait longer.
+        CliRun.Result result = CliRun.run(env(), "run", "--once", "--set", "harvester.once.patience=4s");
+
+        assertEquals(4, result.exitCode());
+        assertTrue(System.nanoTime() - started >= Duration.ofSeconds(4).toNanos(), "it kept trying for its patience");
+        assertTrue(wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size() > 1);
+        assertEquals(1, result.err().lines().count(), result.err());
+        assertTrue(result.err().contains("HTTP 503"), result.err());
+        assertTrue(result.out().contains("left for the next run: fetch stage unfinished; not run: state, download,"
+                + " parse"), result.out());
+    }
+
+    @Test
+    void aPassGoesOnThroughFailuresThatPassWithinItsPatience() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).inScenario("flaky").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("1"));
+        for (int n = 1; n <= 3; n++) { // four failures in a row: fewer than an outage takes
+            wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).inScenario("flaky").whenScenarioStateIs("" + n)
+                    .willReturn(n % 2 == 0 ? aResponse().withStatus(502) : aResponse().withFault(
+                            Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("" + (n + 1)));
+        }
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).inScenario("flaky").whenScenarioStateIs("4")
+                .willReturn(okJson(TgJson.page(0, 100, List.of(TgJson.sample(1, "run", "ann", Instant.now()))))));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
 
         CliRun.Result result = CliRun.run(env(), "run", "--once");
 
-        assertEquals(4, result.exitCode());
-        assertTrue(result.err().contains("HTTP 503"), result.err());
+        assertEquals(0, result.exitCode(), result.everything());
+        assertEquals(5, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size());
+        assertTrue(result.out().contains("samples 1 (run 1)") && result.out().contains("pass complete"), result.out());
     }
 
     @Test

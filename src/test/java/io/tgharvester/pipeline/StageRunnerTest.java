@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +42,7 @@ class StageRunnerTest {
     Path dataDir;
 
     @Test
-    void anOutageLogsOneWarningSkipsCallsWhileBackingOffAndLogsTheRecovery() {
+    void aPassingFaultPausesNothingButAnOutagePausesAllCallsUntilAProbeSucceeds() {
         TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
         Logger logger = (Logger) LoggerFactory.getLogger(StageRunner.class);
         ListAppender<ILoggingEvent> events = new ListAppender<>();
@@ -52,35 +54,47 @@ class StageRunnerTest {
             ThreatGridClient client = TestApi.client(wm.baseUrl());
             SampleFetcher fetcher = new SampleFetcher(client, new SampleStore(db, List.of()), clock,
                     Duration.ofMinutes(10), Duration.ofDays(1), 100);
-            StageRunner runner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(2), Duration.ofSeconds(15),
-                    Duration.ofMinutes(15)), clock);
+            ServerBackoff backoff = new ServerBackoff(clock, new Random(2), Duration.ofSeconds(15),
+                    Duration.ofMinutes(15), client::recentCalls);
+            StageRunner runner = new StageRunner(new JobRunStore(db), backoff, clock);
             wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(503)));
 
-            List<StageResult.Status> outcomes = new java.util.ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                outcomes.add(runner.run(fetcher).status());
-                outcomes.add(runner.run(fetcher).status()); // at once: still backing off
-                clock.advance(Duration.ofHours(1));
-            }
-            wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of()))));
-            outcomes.add(runner.run(fetcher).status());
+            assertEquals(StageResult.Status.FAILED, runner.run(fetcher).status());
+            assertEquals(Optional.empty(), backoff.blockedUntil(), "one failed call is no outage");
+            StageResult.Status status;
+            do {
+                status = runner.run(fetcher).status();
+            } while (status == StageResult.Status.FAILED && backoff.blockedUntil().isEmpty());
+            int callsWhenDown = calls();
+            assertEquals(6, callsWhenDown, "six refused calls in a row are an outage");
+            Instant firstPauseEnds = backoff.blockedUntil().orElseThrow();
 
-            for (int i = 0; i < 8; i += 2) {
-                assertEquals(StageResult.Status.FAILED, outcomes.get(i));
-                assertEquals(StageResult.Status.SKIPPED, outcomes.get(i + 1));
-            }
-            assertEquals(StageResult.Status.DONE, outcomes.get(8));
-            assertEquals(5, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(),
-                    "no call while backing off");
+            assertEquals(StageResult.Status.SKIPPED, runner.run(fetcher).status());
+            assertEquals(callsWhenDown, calls(), "no call while paused");
+
+            clock.set(firstPauseEnds);
+            assertEquals(StageResult.Status.FAILED, runner.run(fetcher).status(), "the probe after the pause");
+            Duration secondPause = Duration.between(clock.instant(), backoff.blockedUntil().orElseThrow());
+            assertTrue(secondPause.compareTo(Duration.between(Instant.parse("2026-11-20T10:00:00Z"), firstPauseEnds))
+                    > 0, "a failed probe lengthens the pause");
+
+            wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of()))));
+            clock.advance(secondPause);
+            assertEquals(StageResult.Status.DONE, runner.run(fetcher).status());
+            assertEquals(Optional.empty(), backoff.blockedUntil(), "a successful probe resumes every stage at once");
+
             assertEquals(1, count(events, Level.WARN, "event=stage-failed"), "one line per incident");
-            assertEquals(3, count(events, Level.DEBUG, "event=stage-failed"));
-            assertEquals(1, count(events, Level.INFO, "event=recovered stage=fetch after_failures=4"));
+            assertEquals(1, count(events, Level.INFO, "event=recovered stage=fetch"));
             assertEquals(List.of(List.of("fetch")), new Queries(db).userQuery(
                     "SELECT job FROM job_runs WHERE last_failure_at < last_success_at").rows());
         } finally {
             logger.detachAppender(events);
             logger.setLevel(level);
         }
+    }
+
+    private static int calls() {
+        return wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size();
     }
 
     private static long count(ListAppender<ILoggingEvent> events, Level level, String text) {
