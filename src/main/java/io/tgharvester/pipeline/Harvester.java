@@ -3,6 +3,7 @@ package io.tgharvester.pipeline;
 import io.tgharvester.api.ApiException;
 import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.AuthenticationFailed;
+import io.tgharvester.api.RequestRejected;
 import io.tgharvester.api.ServerNotTrusted;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
@@ -139,10 +140,13 @@ public final class Harvester implements AutoCloseable {
         return List.of(fetcher, stateChecker, collector, indexer);
     }
 
-    /** A passing fault, or a pause: anything but what only an operator or a local fix can end. */
+    /**
+     * A passing fault, or a pause: not what only an operator or a local fix can end (a refused key, an untrusted
+     * certificate, a request the server rejects as such, a database failure).
+     */
     private static boolean worthRetrying(Optional<RuntimeException> failure) {
         return failure.map(f -> f instanceof ApiException && !(f instanceof AuthenticationFailed)
-                && !(f instanceof ServerNotTrusted)).orElse(true);
+                && !(f instanceof ServerNotTrusted) && !(f instanceof RequestRejected)).orElse(true);
     }
 
     /** Waits out the pause in force (or a moment) within the patience left; false once none is left. */
