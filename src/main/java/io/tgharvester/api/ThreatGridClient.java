@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Random;
 import java.util.function.Function;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -44,30 +45,44 @@ public final class ThreatGridClient {
     private static final long ENVELOPE_PEEK = 64 * 1024;
 
     private final ThreatGridService service;
+    private final OkHttpClient http;
+    private final RetryInterceptor retrier;
+    /** harvester.http-timeout, named in the error of a call that timed out. */
+    private final Duration timeout;
     private final Moshi moshi;
     /** Only for Retry-After given as an HTTP date. */
     private final Clock clock;
 
-    ThreatGridClient(ThreatGridService service, Moshi moshi, Clock clock) {
+    private ThreatGridClient(ThreatGridService service, OkHttpClient http, RetryInterceptor retrier, Duration timeout,
+                             Moshi moshi, Clock clock) {
         this.service = service;
+        this.http = http;
+        this.retrier = retrier;
+        this.timeout = timeout;
         this.moshi = moshi;
         this.clock = clock;
     }
 
     public static ThreatGridClient connect(HarvesterConfig config) {
         return connect(config.baseUrl(), config.requireApiKey(), config.authMode(), config.proxy(),
-                config.httpTimeout(), ServerTrust.of(config.caFile(), config.pinsSha256()));
+                config.httpTimeout(), config.callRetries(), ServerTrust.of(config.caFile(), config.pinsSha256()));
     }
 
     /** A client that trusts the system's CAs, as for the cloud service or the simulator. */
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
-                                           Optional<URI> proxy, Duration timeout) {
-        return connect(baseUrl, key, authMode, proxy, timeout, ServerTrust.systemCas());
+                                           Optional<URI> proxy, Duration timeout,
+                                           HarvesterConfig.CallRetries retries) {
+        return connect(baseUrl, key, authMode, proxy, timeout, retries, ServerTrust.systemCas());
     }
 
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
-                                           Optional<URI> proxy, Duration timeout, ServerTrust trust) {
+                                           Optional<URI> proxy, Duration timeout,
+                                           HarvesterConfig.CallRetries retries, ServerTrust trust) {
+        Clock clock = Clock.systemUTC();
+        // Outside the key's interceptor, so that each attempt carries the key as it is then.
+        RetryInterceptor retrier = new RetryInterceptor(retries, clock, new Random());
         OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .addInterceptor(retrier)
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
@@ -78,12 +93,26 @@ public final class ThreatGridClient {
         trust.applyTo(http);
         Moshi moshi = new Moshi.Builder().build();
         String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
+        OkHttpClient client = http.build();
         Retrofit retrofit = new Retrofit.Builder()
                 .baseUrl(base)
-                .client(http.build())
+                .client(client)
                 .addConverterFactory(MoshiConverterFactory.create(moshi))
                 .build();
-        return new ThreatGridClient(retrofit.create(ThreatGridService.class), moshi, Clock.systemUTC());
+        return new ThreatGridClient(retrofit.create(ThreatGridService.class), client, retrier, timeout, moshi, clock);
+    }
+
+    /** How many calls were sent again after a passing failure (harvester.retry.*), since this client was made. */
+    public long retries() {
+        return retrier.retries();
+    }
+
+    /**
+     * Cancels every call in progress, from any thread: its caller gets an {@link ApiUnavailable} at once, a retry
+     * waiting its turn included, and an artifact being streamed is cut off. For a harvester that is stopping.
+     */
+    public void cancelCalls() {
+        http.dispatcher().cancelAll();
     }
 
     /**
@@ -199,19 +228,20 @@ public final class ThreatGridClient {
         }
     }
 
-    private static <T> Response<T> send(String endpoint, Call<T> call) {
+    private <T> Response<T> send(String endpoint, Call<T> call) {
         try {
             return call.execute();
         } catch (JsonDataException | JsonEncodingException | EOFException e) {
             throw new MalformedResponse(endpoint, e.getMessage() == null ? "truncated body" : e.getMessage());
         } catch (IOException e) {
-            Optional<ServerNotTrusted> untrusted = ServerTrust.refusal(origin(call.request().url()), e);
+            HttpUrl url = call.request().url();
+            Optional<ServerNotTrusted> untrusted = ServerTrust.refusal(origin(url), e);
             if (untrusted.isPresent()) {
                 throw untrusted.get();
             }
-            throw new ApiUnavailable("cannot reach Threat Grid for " + endpoint + ": "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
-                    Optional.empty());
+            String what = call.isCanceled() ? "the call was cancelled"
+                    : TransportFailure.of(e).describe(e, url, timeout);
+            throw new ApiUnavailable("cannot reach Threat Grid for " + endpoint + ": " + what, Optional.empty());
         }
     }
 

@@ -32,16 +32,19 @@ public final class Harvester implements AutoCloseable {
 
     private final DataDirLock lock;
     private final Database db;
+    private final ThreatGridClient client;
     private final StageRunner runner;
     private final SampleFetcher fetcher;
     private final StateChecker stateChecker;
     private final ArtifactCollector collector;
     private final AnalysisIndexer indexer;
 
-    private Harvester(DataDirLock lock, Database db, StageRunner runner, SampleFetcher fetcher,
-                      StateChecker stateChecker, ArtifactCollector collector, AnalysisIndexer indexer) {
+    private Harvester(DataDirLock lock, Database db, ThreatGridClient client, StageRunner runner,
+                      SampleFetcher fetcher, StateChecker stateChecker, ArtifactCollector collector,
+                      AnalysisIndexer indexer) {
         this.lock = lock;
         this.db = db;
+        this.client = client;
         this.runner = runner;
         this.fetcher = fetcher;
         this.stateChecker = stateChecker;
@@ -61,7 +64,7 @@ public final class Harvester implements AutoCloseable {
                         leftovers);
             }
             SampleStore samples = new SampleStore(db, config.artifacts());
-            return new Harvester(lock, db,
+            return new Harvester(lock, db, client,
                     new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
                             config.backoffBase(), config.backoffMax()), clock),
                     new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
@@ -102,6 +105,8 @@ public final class Harvester implements AutoCloseable {
     void stopStages() {
         runner.stopping();
         List.<Stage>of(fetcher, stateChecker, collector, indexer).forEach(Stage::stop);
+        // After the stages know they are stopping, so that a cut download is not recorded as failed.
+        client.cancelCalls();
     }
 
     /** Read queries on this harvester's database (status, per-user statistics). */
