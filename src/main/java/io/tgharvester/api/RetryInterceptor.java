@@ -19,12 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tries a GET again, at once and only that call, when it fails on the way (a reset or refused connection, a timeout)
- * or the server answers that it is busy (429, 502, 503, 504): up to {@code attempts} in all, each after a random wait
- * of up to base·2ⁿ⁻¹ ("full jitter", so that clients refused together do not come back together), no longer than
- * {@code maxWait}. A Retry-After up to {@code maxWait} is waited out exactly; a longer one, and the last attempt's
- * failure, go back to the caller as they came, for the schedule-level pause. Every Threat Grid call of the harvester
- * is a GET, which the server may receive twice without harm.
+ * Sends a GET again, that call alone and within seconds, when it fails on the way (a reset or refused connection, a
+ * timeout) or the server answers that it is busy (429, 502, 503, 504): up to {@code attempts} in all, each after a
+ * random wait of up to base·2ⁿ⁻¹ ("full jitter", so that clients refused together do not come back together), no
+ * longer than {@code maxWait}. A Retry-After up to {@code maxWait} is waited out exactly; a longer one, and the last
+ * attempt's failure, go back to the caller as they came, for the schedule-level pause. Every Threat Grid call of the
+ * harvester is a GET, which the server may receive twice without harm.
  */
 final class RetryInterceptor implements Interceptor {
     private static final Logger log = LoggerFactory.getLogger(RetryInterceptor.class);

@@ -34,7 +34,10 @@ import retrofit2.Response;
 import retrofit2.Retrofit;
 import retrofit2.converter.moshi.MoshiConverterFactory;
 
-/** Typed access to the three Threat Grid calls, with every failure turned into one {@link ApiException}. */
+/**
+ * Typed access to the three Threat Grid calls, with every failure turned into one {@link ApiException}; a call that
+ * fails in passing is first sent again ({@link RetryInterceptor}).
+ */
 public final class ThreatGridClient {
     private static final String LIST = "/api/v2/samples";
     private static final String STATE = "/api/v2/samples/state";
@@ -86,6 +89,7 @@ public final class ThreatGridClient {
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
+                // Repeats are the RetryInterceptor's alone, so that each is bounded, counted and logged.
                 .retryOnConnectionFailure(false);
         proxy.ifPresent(p -> http.proxy(new Proxy(
                 p.getScheme().startsWith("socks") ? Proxy.Type.SOCKS : Proxy.Type.HTTP,

@@ -70,8 +70,9 @@ class StageRunnerTest {
                 assertEquals(StageResult.Status.SKIPPED, outcomes.get(i + 1));
             }
             assertEquals(StageResult.Status.DONE, outcomes.get(8));
-            assertEquals(5, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(),
-                    "no call while backing off");
+            // Each failed round is one call sent harvester.retry.attempts times; the recovery's is sent once.
+            assertEquals(4 * TestApi.PACKAGED_RETRIES.attempts() + 1,
+                    wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(), "no call while backing off");
             assertEquals(1, count(events, Level.WARN, "event=stage-failed"), "one line per incident");
             assertEquals(3, count(events, Level.DEBUG, "event=stage-failed"));
             assertEquals(1, count(events, Level.INFO, "event=recovered stage=fetch after_failures=4"));
