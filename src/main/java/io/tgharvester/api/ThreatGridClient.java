@@ -20,8 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -34,7 +35,10 @@ import retrofit2.Response;
 import retrofit2.Retrofit;
 import retrofit2.converter.moshi.MoshiConverterFactory;
 
-/** Typed access to the three Threat Grid calls, with every failure turned into one {@link ApiException}. */
+/**
+ * Typed access to the three Threat Grid calls, with every failure turned into one {@link ApiException}; a call that
+ * fails in passing is first sent again ({@link RetryInterceptor}).
+ */
 public final class ThreatGridClient {
     private static final String LIST = "/api/v2/samples";
     private static final String STATE = "/api/v2/samples/state";
@@ -47,13 +51,21 @@ public final class ThreatGridClient {
     private static final Duration STATS_WINDOW = Duration.ofMinutes(2);
 
     private final ThreatGridService service;
+    private final OkHttpClient http;
+    private final RetryInterceptor retrier;
+    /** harvester.http-timeout, named in the error of a call that timed out. */
+    private final Duration timeout;
     private final Moshi moshi;
     /** Only for Retry-After given as an HTTP date. */
     private final Clock clock;
     private final CallStats calls;
 
-    ThreatGridClient(ThreatGridService service, Moshi moshi, Clock clock, CallStats calls) {
+    private ThreatGridClient(ThreatGridService service, OkHttpClient http, RetryInterceptor retrier, Duration timeout,
+                             Moshi moshi, Clock clock, CallStats calls) {
         this.service = service;
+        this.http = http;
+        this.retrier = retrier;
+        this.timeout = timeout;
         this.moshi = moshi;
         this.clock = clock;
         this.calls = calls;
@@ -61,23 +73,31 @@ public final class ThreatGridClient {
 
     public static ThreatGridClient connect(HarvesterConfig config) {
         return connect(config.baseUrl(), config.requireApiKey(), config.authMode(), config.proxy(),
-                config.httpTimeout(), ServerTrust.of(config.caFile(), config.pinsSha256()));
+                config.httpTimeout(), config.callRetries(), ServerTrust.of(config.caFile(), config.pinsSha256()));
     }
 
     /** A client that trusts the system's CAs, as for the cloud service or the simulator. */
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
-                                           Optional<URI> proxy, Duration timeout) {
-        return connect(baseUrl, key, authMode, proxy, timeout, ServerTrust.systemCas());
+                                           Optional<URI> proxy, Duration timeout,
+                                           HarvesterConfig.CallRetries retries) {
+        return connect(baseUrl, key, authMode, proxy, timeout, retries, ServerTrust.systemCas());
     }
 
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
-                                           Optional<URI> proxy, Duration timeout, ServerTrust trust) {
-        CallStats calls = new CallStats(Clock.systemUTC(), STATS_WINDOW);
+                                           Optional<URI> proxy, Duration timeout,
+                                           HarvesterConfig.CallRetries retries, ServerTrust trust) {
+        Clock clock = Clock.systemUTC();
+        // Outside the key's interceptor, so that each attempt carries the key as it is then.
+        RetryInterceptor retrier = new RetryInterceptor(retries, clock, new Random());
+        // Inside the retries, so that the throttle counts and may hold back every attempt.
+        CallStats calls = new CallStats(clock, STATS_WINDOW);
         OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .addInterceptor(retrier)
                 .addInterceptor(new ThrottleInterceptor(calls, () -> ThreadLocalRandom.current().nextDouble()))
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
+                // Repeats are the RetryInterceptor's alone, so that each is bounded, counted and logged.
                 .retryOnConnectionFailure(false);
         proxy.ifPresent(p -> http.proxy(new Proxy(
                 p.getScheme().startsWith("socks") ? Proxy.Type.SOCKS : Proxy.Type.HTTP,
@@ -85,12 +105,27 @@ public final class ThreatGridClient {
         trust.applyTo(http);
         Moshi moshi = new Moshi.Builder().build();
         String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
+        OkHttpClient client = http.build();
         Retrofit retrofit = new Retrofit.Builder()
                 .baseUrl(base)
-                .client(http.build())
+                .client(client)
                 .addConverterFactory(MoshiConverterFactory.create(moshi))
                 .build();
-        return new ThreatGridClient(retrofit.create(ThreatGridService.class), moshi, Clock.systemUTC(), calls);
+        return new ThreatGridClient(retrofit.create(ThreatGridService.class), client, retrier, timeout, moshi, clock,
+                calls);
+    }
+
+    /** How many calls were sent again after a passing failure (harvester.retry.*), since this client was made. */
+    public long retries() {
+        return retrier.retries();
+    }
+
+    /**
+     * Cancels every call in progress, from any thread: its caller gets an {@link ApiUnavailable} at once, a retry
+     * waiting its turn included, and an artifact being streamed is cut off. For a harvester that is stopping.
+     */
+    public void cancelCalls() {
+        http.dispatcher().cancelAll();
     }
 
     /** What became of the calls of the last two minutes. */
@@ -211,7 +246,7 @@ public final class ThreatGridClient {
         }
     }
 
-    private static <T> Response<T> send(String endpoint, Call<T> call) {
+    private <T> Response<T> send(String endpoint, Call<T> call) {
         try {
             return call.execute();
         } catch (JsonDataException | JsonEncodingException | EOFException e) {
@@ -219,13 +254,14 @@ public final class ThreatGridClient {
         } catch (ThrottleInterceptor.HeldBack e) {
             throw new ApiUnavailable("not sent to " + endpoint + ": " + e.getMessage(), Optional.empty());
         } catch (IOException e) {
-            Optional<ServerNotTrusted> untrusted = ServerTrust.refusal(origin(call.request().url()), e);
+            HttpUrl url = call.request().url();
+            Optional<ServerNotTrusted> untrusted = ServerTrust.refusal(origin(url), e);
             if (untrusted.isPresent()) {
                 throw untrusted.get();
             }
-            throw new ApiUnavailable("cannot reach Threat Grid for " + endpoint + ": "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
-                    Optional.empty());
+            String what = call.isCanceled() ? "the call was cancelled"
+                    : TransportFailure.of(e).describe(e, url, timeout);
+            throw new ApiUnavailable("cannot reach Threat Grid for " + endpoint + ": " + what, Optional.empty());
         }
     }
 

@@ -33,6 +33,7 @@ public final class ConfigLoader {
     public static final Set<String> KEYS = Set.of(
             "tg.api-key", "tg.api-key-file", "tg.base-url", "tg.auth", "tg.ca-file", "tg.pin-sha256",
             "harvester.proxy", "harvester.http-timeout",
+            "harvester.retry.attempts", "harvester.retry.base", "harvester.retry.max-wait",
             "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
             "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
@@ -134,6 +135,8 @@ public final class ConfigLoader {
                 enumValue(v, "tg.auth"),
                 uri(v, "harvester.proxy"),
                 duration(v, "harvester.http-timeout"),
+                new HarvesterConfig.CallRetries(wholeNumber(v, "harvester.retry.attempts", 1, 10),
+                        duration(v, "harvester.retry.base"), duration(v, "harvester.retry.max-wait")),
                 optionalPath(v, "tg.ca-file"),
                 pins(v),
                 Path.of(require(v, "harvester.data-dir")),

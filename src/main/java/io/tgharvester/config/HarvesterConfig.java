@@ -17,6 +17,7 @@ public record HarvesterConfig(
         AuthMode authMode,
         Optional<URI> proxy,
         Duration httpTimeout,
+        CallRetries callRetries,
         Optional<Path> caFile,
         List<String> pinsSha256,
         Path dataDir,
@@ -41,6 +42,13 @@ public record HarvesterConfig(
      * {@code zone}, and how far back each report looks.
      */
     public record ReportSchedule(String cron, ZoneId zone, Duration period) {
+    }
+
+    /**
+     * Quick retries of one failed call (harvester.retry.*): how many attempts in all (1: none), the first backoff
+     * (doubling, with full jitter), and the longest wait, for a backoff or a Retry-After the call waits out.
+     */
+    public record CallRetries(int attempts, Duration base, Duration maxWait) {
     }
 
     /** How the API key travels: a bearer header, the {@code api_key} query parameter, or header first with fallback. */

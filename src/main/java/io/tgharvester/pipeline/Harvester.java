@@ -42,6 +42,7 @@ public final class Harvester implements AutoCloseable {
 
     private final DataDirLock lock;
     private final Database db;
+    private final ThreatGridClient client;
     private final StageRunner runner;
     private final SampleFetcher fetcher;
     private final StateChecker stateChecker;
@@ -51,11 +52,12 @@ public final class Harvester implements AutoCloseable {
     /** How long {@link #runOnce} keeps a stage going through passing faults and pauses. */
     private final Duration patience;
 
-    private Harvester(DataDirLock lock, Database db, StageRunner runner, SampleFetcher fetcher,
-                      StateChecker stateChecker, ArtifactCollector collector, AnalysisIndexer indexer, Clock clock,
-                      Duration patience) {
+    private Harvester(DataDirLock lock, Database db, ThreatGridClient client, StageRunner runner,
+                      SampleFetcher fetcher, StateChecker stateChecker, ArtifactCollector collector,
+                      AnalysisIndexer indexer, Clock clock, Duration patience) {
         this.lock = lock;
         this.db = db;
+        this.client = client;
         this.runner = runner;
         this.fetcher = fetcher;
         this.stateChecker = stateChecker;
@@ -77,7 +79,7 @@ public final class Harvester implements AutoCloseable {
                         leftovers);
             }
             SampleStore samples = new SampleStore(db, config.artifacts());
-            return new Harvester(lock, db,
+            return new Harvester(lock, db, client,
                     new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
                             config.backoffBase(), config.backoffMax(), client::recentCalls), clock),
                     new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
@@ -170,6 +172,8 @@ public final class Harvester implements AutoCloseable {
     void stopStages() {
         runner.stopping();
         stages().forEach(Stage::stop);
+        // After the stages know they are stopping, so that a cut download is not recorded as failed.
+        client.cancelCalls();
     }
 
     /** Read queries on this harvester's database (status, per-user statistics). */

@@ -63,8 +63,9 @@ class ServerTrustTest {
     @Test
     void aSelfSignedApplianceIsRefusedWithoutAnOptionAndTheLineSaysWhatToSet() {
         serve(ApplianceCertificates.serverPresenting(SELF_SIGNED));
+        ThreatGridClient client = client(Map.of());
 
-        ServerNotTrusted e = assertThrows(ServerNotTrusted.class, () -> listed(client(Map.of())));
+        ServerNotTrusted e = assertThrows(ServerNotTrusted.class, () -> listed(client));
 
         String message = e.getMessage();
         assertTrue(message.startsWith("Threat Grid at " + simulator.baseUrl() + " is not trusted: certificate CN=pandem"
@@ -73,6 +74,7 @@ class ServerTrustTest {
         assertEquals(1, message.lines().count(), message);
         assertFalse(message.contains(KEY));
         assertEquals(0, simulator.requests().size(), "nothing, the key least of all, reaches an untrusted server");
+        assertEquals(0, client.retries(), "a refused certificate is refused again: no retry");
     }
 
     @Test

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.tgharvester.TestApi;
 import io.tgharvester.TgJson;
 import io.tgharvester.config.ApiKey;
 import io.tgharvester.config.ConfigLoader;
@@ -46,7 +47,7 @@ class ThreatGridClientTest {
 
     private ThreatGridClient client(AuthMode mode) {
         return ThreatGridClient.connect(URI.create(wm.baseUrl()), new ApiKey(KEY), mode, Optional.empty(),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), TestApi.PACKAGED_RETRIES);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.tgharvester.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tgharvester.TestApi;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.ApiKey;
@@ -92,7 +93,7 @@ final class DownloadBench {
             new SampleStore(db, ARTIFACTS).storePage(ids.stream().map(DownloadBench::succeeded).toList(),
                     Instant.now());
             ThreatGridClient client = ThreatGridClient.connect(base, new ApiKey(KEY), AuthMode.HEADER,
-                    Optional.empty(), Duration.ofSeconds(60));
+                    Optional.empty(), Duration.ofSeconds(60), TestApi.PACKAGED_RETRIES);
             ArtifactCollector collector = new ArtifactCollector(client, new ArtifactStore(db),
                     new ArtifactFiles(dataDir), Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofHours(1),
                     concurrency);

@@ -1,5 +1,6 @@
 package io.tgharvester.bench;
 
+import io.tgharvester.TestApi;
 import io.tgharvester.api.Sample;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
@@ -41,7 +42,7 @@ public final class MemoryProbe {
                     Instant.now());
             if (args[0].equals("download")) {
                 ThreatGridClient client = ThreatGridClient.connect(URI.create(args[1]), new ApiKey("bench-key"),
-                        AuthMode.HEADER, Optional.empty(), Duration.ofMinutes(5));
+                        AuthMode.HEADER, Optional.empty(), Duration.ofMinutes(5), TestApi.PACKAGED_RETRIES);
                 new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), Clock.systemUTC(),
                         Duration.ofMinutes(1), Duration.ofHours(1), 1).run();
             } else {

@@ -30,6 +30,8 @@ class ConfigLoaderTest {
         assertEquals(List.of("analysis.json", "processes.json", "network.pcap", "video.webm"), config.artifacts());
         assertEquals(Path.of("./data"), config.dataDir());
         assertEquals(Optional.empty(), config.apiKey());
+        assertEquals(new HarvesterConfig.CallRetries(3, Duration.ofMillis(250), Duration.ofSeconds(5)),
+                config.callRetries());
     }
 
     @Test
@@ -72,6 +74,8 @@ class ConfigLoaderTest {
                 Map.of("harvester.artifacts", "../x"))).getMessage().contains("plain file name"));
         assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
                 Map.of("tg.base-url", "panacea"))).getMessage().startsWith("tg.base-url"));
+        assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.retry.attempts", "0"))).getMessage().contains("from 1 to 10"));
         HarvesterConfig keyless = loader.load(Optional.empty(), Map.of());
         assertTrue(assertThrows(ConfigException.class, keyless::requireApiKey).getMessage().contains("TG_API_KEY"));
     }
