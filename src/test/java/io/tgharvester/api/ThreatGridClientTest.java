@@ -270,7 +270,7 @@ class ThreatGridClientTest {
     }
 
     private String download(String id, String name) throws Exception {
-        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, name).orElseThrow();
+        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, name, 0).orElseThrow();
              InputStream body = stream.body()) {
             return new String(body.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -296,11 +296,11 @@ class ThreatGridClientTest {
         wm.stubFor(get("/api/v2/samples/" + id + "/video.webm")
                 .willReturn(aResponse().withStatus(404).withBody(TgJson.error(404, "not found"))));
 
-        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, "network.pcap").orElseThrow();
+        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, "network.pcap", 0).orElseThrow();
              InputStream body = stream.body()) {
             assertEquals(3, stream.declaredLength().orElseThrow());
             assertEquals(3, body.readAllBytes().length);
         }
-        assertTrue(client(AuthMode.HEADER).openArtifact(id, "video.webm").isEmpty());
+        assertTrue(client(AuthMode.HEADER).openArtifact(id, "video.webm", 0).isEmpty());
     }
 }
