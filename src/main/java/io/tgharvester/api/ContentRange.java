@@ -25,7 +25,8 @@ public record ContentRange(long first, long last, OptionalLong total) {
         if (m == null || !m.matches()) {
             return Optional.empty();
         }
-        OptionalLong total = m.group(3).equals("*") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(m.group(3)));
+        OptionalLong total = m.group(3).equals("*") ? OptionalLong.empty()
+                : OptionalLong.of(Long.parseLong(m.group(3)));
         try {
             return Optional.of(new ContentRange(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), total));
         } catch (IllegalArgumentException unsatisfiable) {

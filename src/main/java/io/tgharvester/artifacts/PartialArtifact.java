@@ -109,7 +109,8 @@ public final class PartialArtifact implements Closeable {
         out.close();
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.getParent());
-        return new StoredArtifact(dataDir.relativize(target).toString(), held, HexFormat.of().formatHex(sha256.digest()));
+        return new StoredArtifact(dataDir.relativize(target).toString(), held,
+                HexFormat.of().formatHex(sha256.digest()));
     }
 
     @Override

@@ -69,7 +69,8 @@ public final class ArtifactCollector implements Stage {
         try {
             List<ArtifactTask> tasks;
             // Tasks failing in this round get a retry time after roundStart, so the loop cannot pick them up again.
-            while (!transfers.stopping() && serverFailure.get() == null && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
+            while (!transfers.stopping() && serverFailure.get() == null
+                    && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
                 List<Future<Result>> results = new ArrayList<>();
                 for (ArtifactTask task : tasks) {
                     results.add(pool.submit(() -> downloadUnlessRoundEnded(task, serverFailure)));
