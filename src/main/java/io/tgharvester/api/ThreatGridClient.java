@@ -165,16 +165,19 @@ public final class ThreatGridClient {
     }
 
     /**
-     * Opens an artifact for streaming, or empty when the analysis has none (404). An error envelope served in its
-     * place with status 200 is an error like any other, never the artifact: reading the body then throws the
-     * {@link ApiException} it stands for (see {@link #envelopeError}).
+     * Opens an artifact for streaming, or empty when the analysis has none (404). From a byte offset above 0 it asks
+     * for the rest only ({@code Range: bytes=<from>-}); the server may answer with that part (206, see
+     * {@link ArtifactStream#partial()}) or with the whole artifact. An error envelope served in its place with status
+     * 200 is an error like any other, never the artifact: reading the body then throws the {@link ApiException} it
+     * stands for (see {@link #envelopeError}).
      */
-    public Optional<ArtifactStream> openArtifact(String sampleId, String name) {
-        if (!SampleIds.isValid(sampleId)) {
-            throw new IllegalArgumentException("not a sample id: " + sampleId);
+    public Optional<ArtifactStream> openArtifact(String sampleId, String name, long from) {
+        if (!SampleIds.isValid(sampleId) || from < 0) {
+            throw new IllegalArgumentException("not a sample id and offset: " + sampleId + " " + from);
         }
         String endpoint = "/api/v2/samples/" + sampleId + "/" + name;
-        Call<ResponseBody> call = service.artifact(sampleId, name);
+        // With a Range header OkHttp asks for no gzip, so offsets count the same bytes as the first answer's.
+        Call<ResponseBody> call = service.artifact(sampleId, name, from > 0 ? "bytes=" + from + "-" : null);
         Response<ResponseBody> response = send(endpoint, call);
         if (response.code() == 404) {
             closeQuietly(response.errorBody());
@@ -184,6 +187,11 @@ public final class ThreatGridClient {
         if (body == null) {
             throw failure(endpoint, response);
         }
+        Optional<ContentRange> partial = ContentRange.parse(response.headers().get("Content-Range"));
+        if (response.code() == 206 && partial.isEmpty()) {
+            body.close();
+            throw new MalformedResponse(endpoint, "HTTP 206 without a byte range in Content-Range");
+        }
         InputStream stream = !mayBeJson(name, body.contentType()) ? body.byteStream()
                 : new EnvelopeCheckedBody(body.byteStream(), () -> {
                     Optional<WireTypes.ErrorBody> error = envelopeError(body.source());
@@ -192,8 +200,8 @@ public final class ThreatGridClient {
                     }
                 });
         long length = body.contentLength();
-        return Optional.of(new ArtifactStream(stream,
-                length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body, call::cancel));
+        return Optional.of(new ArtifactStream(stream, length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(),
+                response.code() == 206 ? partial : Optional.empty(), body, call::cancel));
     }
 
     private static <T> void mapEach(List<?> items, Function<Object, T> mapper, List<T> good, List<SkippedItem> bad) {

@@ -3,6 +3,7 @@ package io.tgharvester.api;
 import okhttp3.ResponseBody;
 import retrofit2.Call;
 import retrofit2.http.GET;
+import retrofit2.http.Header;
 import retrofit2.http.Path;
 import retrofit2.http.Query;
 import retrofit2.http.Streaming;
@@ -22,7 +23,9 @@ interface ThreatGridService {
     @GET("api/v2/samples/state")
     Call<WireTypes.StateEnvelope> states(@Query("ids") String idsJson);
 
+    /** {@code range} null: the whole artifact (Retrofit sends no header for a null value). */
     @Streaming
     @GET("api/v2/samples/{id}/{name}")
-    Call<ResponseBody> artifact(@Path("id") String sampleId, @Path("name") String name);
+    Call<ResponseBody> artifact(@Path("id") String sampleId, @Path("name") String name,
+                                @Header("Range") String range);
 }

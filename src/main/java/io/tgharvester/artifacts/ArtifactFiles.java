@@ -1,28 +1,18 @@
 package io.tgharvester.artifacts;
 
-import io.tgharvester.api.ArtifactStream;
 import io.tgharvester.api.SampleIds;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /**
  * Writes artifacts to {@code <data-dir>/artifacts/<sample_id>/<name>}. Bytes go to a hidden {@code .part} file that
- * is fsynced and then atomically renamed, so a file under its final name is always complete: a crash, a full disk
- * or a cut connection leaves at most a {@code .part} file, removed at the next start.
+ * is fsynced and then atomically renamed (see {@link PartialArtifact}), so a file under its final name is always
+ * complete: a crash, a full disk or a cut connection leaves at most a {@code .part} file, removed at the next start.
  */
 public final class ArtifactFiles {
     static final String PART_SUFFIX = ".part";
-    private static final int BUFFER = 256 * 1024;
 
     private final Path dataDir;
     private final Path root;
@@ -32,25 +22,10 @@ public final class ArtifactFiles {
         this.root = this.dataDir.resolve("artifacts");
     }
 
-    /** Streams an artifact to disk, checking its declared length; returns what was stored. */
-    public StoredArtifact save(String sampleId, String name, ArtifactStream stream) throws IOException {
+    /** Starts receiving an artifact into its {@code .part} file; closing what this returns removes what is left. */
+    public PartialArtifact begin(String sampleId, String name) {
         Path target = pathOf(sampleId, name);
-        Files.createDirectories(target.getParent());
-        Path part = target.resolveSibling("." + name + PART_SUFFIX);
-        try {
-            MessageDigest sha256 = sha256();
-            long bytes = copy(stream.body(), part, sha256);
-            if (stream.declaredLength().isPresent() && stream.declaredLength().getAsLong() != bytes) {
-                throw new IOException("truncated: received " + bytes + " of "
-                        + stream.declaredLength().getAsLong() + " bytes");
-            }
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(target.getParent());
-            return new StoredArtifact(dataDir.relativize(target).toString(), bytes,
-                    HexFormat.of().formatHex(sha256.digest()));
-        } finally {
-            Files.deleteIfExists(part);
-        }
+        return new PartialArtifact(dataDir, target, target.resolveSibling("." + name + PART_SUFFIX));
     }
 
     /** Removes {@code .part} files a killed process left behind; their rows are still pending and get retried. */
@@ -78,41 +53,5 @@ public final class ArtifactFiles {
             throw new IllegalArgumentException("refusing artifact name " + name);
         }
         return target;
-    }
-
-    private static long copy(InputStream in, Path part, MessageDigest digest) throws IOException {
-        long total = 0;
-        byte[] buffer = new byte[BUFFER];
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            int n;
-            // readNBytes fills the buffer across the HTTP client's small reads: fewer, larger writes to disk.
-            while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
-                digest.update(buffer, 0, n);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                }
-                total += n;
-            }
-            out.force(true);
-        }
-        return total;
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some filesystems cannot fsync a directory; the rename is still atomic there.
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

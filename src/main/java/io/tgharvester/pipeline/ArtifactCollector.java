@@ -1,6 +1,5 @@
 package io.tgharvester.pipeline;
 
-import io.tgharvester.api.ArtifactStream;
 import io.tgharvester.api.MalformedResponse;
 import io.tgharvester.api.RequestRejected;
 import io.tgharvester.api.ThreatGridClient;
@@ -15,8 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,37 +23,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Downloads every due artifact, {@code concurrency} at a time. Failures of one artifact (a cut stream, a refused
- * name) are recorded on its row and retried later with doubling delays; failures of the server (auth, 429, 5xx) end
- * the round, as the rest would fail the same way: downloads already running finish, no new one starts.
+ * Downloads every due artifact, {@code concurrency} at a time. Failures of one artifact (a stream cut more often than
+ * it can be resumed, a refused name) are recorded on its row and retried after a {@link RetryDelay}; failures of the
+ * server (auth, 429, 5xx) end the round, as the rest would fail the same way: downloads already running finish, no
+ * new one starts.
  */
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
     private static final int BATCH = 50;
 
-    private final ThreatGridClient client;
     private final ArtifactStore store;
-    private final ArtifactFiles files;
     private final Clock clock;
-    private final Duration retryBase;
-    private final Duration retryMax;
+    private final RetryDelay retryDelay;
     private final int concurrency;
-    private volatile boolean stopping;
-    /** The downloads in progress, so that {@link #stop()} can cut them off even while a read blocks. */
-    private final Set<ArtifactStream> inFlight = ConcurrentHashMap.newKeySet();
+    private final Transfers transfers = new Transfers();
+    private final ArtifactDownload download;
 
     public ArtifactCollector(ThreatGridClient client, ArtifactStore store, ArtifactFiles files, Clock clock,
-                             Duration retryBase, Duration retryMax, int concurrency) {
+                             RetryDelay retryDelay, int concurrency) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("download concurrency must be at least 1, not " + concurrency);
         }
         this.concurrency = concurrency;
-        this.client = client;
         this.store = store;
-        this.files = files;
         this.clock = clock;
-        this.retryBase = retryBase;
-        this.retryMax = retryMax;
+        this.retryDelay = retryDelay;
+        this.download = new ArtifactDownload(client, files, transfers);
     }
 
     @Override
@@ -77,7 +69,8 @@ public final class ArtifactCollector implements Stage {
         try {
             List<ArtifactTask> tasks;
             // Tasks failing in this round get a retry time after roundStart, so the loop cannot pick them up again.
-            while (!stopping && serverFailure.get() == null && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
+            while (!transfers.stopping() && serverFailure.get() == null
+                    && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
                 List<Future<Result>> results = new ArrayList<>();
                 for (ArtifactTask task : tasks) {
                     results.add(pool.submit(() -> downloadUnlessRoundEnded(task, serverFailure)));
@@ -100,7 +93,7 @@ public final class ArtifactCollector implements Stage {
     }
 
     private Result downloadUnlessRoundEnded(ArtifactTask task, AtomicReference<RuntimeException> serverFailure) {
-        if (stopping || serverFailure.get() != null) {
+        if (transfers.stopping() || serverFailure.get() != null) {
             return new Result(Kind.STOPPED, 0);
         }
         try {
@@ -124,26 +117,17 @@ public final class ArtifactCollector implements Stage {
 
     private Result download(ArtifactTask task) {
         try {
-            Optional<ArtifactStream> opened = client.openArtifact(task.sampleId(), task.name());
-            if (opened.isEmpty()) {
+            Optional<StoredArtifact> fetched = download.fetch(task.sampleId(), task.name());
+            if (fetched.isEmpty()) {
                 store.markAbsent(task, clock.instant());
                 log.debug("event=artifact-absent sample={} name={}", task.sampleId(), task.name());
                 return new Result(Kind.ABSENT, 0);
             }
-            StoredArtifact stored;
-            try (ArtifactStream stream = opened.get()) {
-                inFlight.add(stream);
-                if (stopping) {
-                    throw new IOException("stopping");
-                }
-                stored = files.save(task.sampleId(), task.name(), stream);
-            } finally {
-                inFlight.remove(opened.get());
-            }
+            StoredArtifact stored = fetched.get();
             store.markDone(task, stored.bytes(), stored.sha256(), stored.relativePath(), clock.instant());
             return new Result(Kind.DONE, stored.bytes());
         } catch (IOException e) {
-            if (stopping) {
+            if (transfers.stopping()) {
                 log.info("event=download-stopped sample={} name={} detail=\"resumes at next start\"",
                         task.sampleId(), task.name());
                 return new Result(Kind.STOPPED, 0);
@@ -157,22 +141,20 @@ public final class ArtifactCollector implements Stage {
     /** Cuts off the downloads in progress (their rows stay due) and ends the round. */
     @Override
     public void stop() {
-        stopping = true;
-        inFlight.forEach(stream -> stream.abort().run());
+        transfers.stopAll();
+    }
+
+    /** How long until the first failed artifact is due again, if any is waiting (negative: it is due already). */
+    Optional<Duration> untilNextRetry() {
+        return store.nextRetryAt().map(at -> Duration.between(clock.instant(), at));
     }
 
     private Result failed(ArtifactTask task, Exception e) {
-        Instant retryAt = clock.instant().plus(retryDelay(task.attempts()));
+        Instant retryAt = clock.instant().plus(retryDelay.after(task.attempts()));
         store.markFailed(task, message(e), retryAt);
         log.warn("event=download-failed sample={} name={} attempt={} retry_at={} error=\"{}\"",
                 task.sampleId(), task.name(), task.attempts() + 1, retryAt, message(e));
         return new Result(Kind.FAILED, 0);
-    }
-
-    /** retryBase doubled per earlier attempt, capped at retryMax. */
-    Duration retryDelay(int attempts) {
-        Duration delay = retryBase.multipliedBy(1L << Math.min(attempts, 30));
-        return delay.compareTo(retryMax) > 0 || delay.isNegative() ? retryMax : delay;
     }
 
     private static String message(Exception e) {

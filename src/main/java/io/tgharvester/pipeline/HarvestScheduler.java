@@ -2,6 +2,7 @@ package io.tgharvester.pipeline;
 
 import io.tgharvester.config.HarvesterConfig.ReportSchedule;
 import java.time.Duration;
+import java.util.Date;
 import java.util.Properties;
 import java.util.TimeZone;
 import org.quartz.CronScheduleBuilder;
@@ -10,13 +11,14 @@ import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
  * All Quartz wiring: the four stage jobs on their intervals, in memory (the database is the durable queue), and
  * optionally the report job on its cron schedule. Parsing runs on the download interval too, and right after every
- * download round.
+ * download round; the download job also runs once more when a failed artifact is due before its next tick.
  */
 public final class HarvestScheduler implements AutoCloseable {
     static final String HARVESTER = "harvester";
@@ -61,6 +63,19 @@ public final class HarvestScheduler implements AutoCloseable {
                             .build());
         } catch (SchedulerException | RuntimeException e) {
             throw new IllegalStateException("cannot schedule the report job: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fires the download job once after {@code delay}, unless one of its triggers fires by then anyway: a failed
+     * artifact is retried when it is due, not up to a download interval later.
+     */
+    static void downloadAgainIn(Scheduler scheduler, Duration delay) throws SchedulerException {
+        Date at = new Date(System.currentTimeMillis() + Math.max(0, delay.toMillis()));
+        boolean firesByThen = scheduler.getTriggersOfJob(DOWNLOAD).stream().map(Trigger::getNextFireTime)
+                .anyMatch(next -> next != null && !next.after(at));
+        if (!firesByThen) {
+            scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(DOWNLOAD).startAt(at).build());
         }
     }
 

@@ -85,8 +85,9 @@ public final class Harvester implements AutoCloseable {
                     new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
                             config.pageSize()),
                     new StateChecker(client, samples, clock, config.staleAfter()),
-                    new ArtifactCollector(client, new ArtifactStore(db), files, clock, config.retryBase(),
-                            config.retryMax(), config.downloadConcurrency()),
+                    new ArtifactCollector(client, new ArtifactStore(db), files, clock,
+                            new RetryDelay(config.retryBase(), config.retryMax(), new Random()),
+                            config.downloadConcurrency()),
                     indexer(config.dataDir(), db, clock), clock, config.oncePatience());
         } catch (IOException e) {
             lock.close();

@@ -6,12 +6,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The answer to one request in Threat Grid's formats: JSON envelopes carrying the request's number, error envelopes,
  * raw artifact bodies. A fault drawn for the request may spoil a successful answer the way a broken network does.
  */
 final class Reply {
+    private static final Pattern BYTES_FROM = Pattern.compile("bytes=(\\d{1,9})-");
+
     private final HttpExchange exchange;
     private final int requestId;
     private final Fault fault;
@@ -48,15 +53,34 @@ final class Reply {
         send(status, "application/json", json, json.length);
     }
 
-    /** A raw download; a truncation fault stops half way although Content-Length promised all of it. */
+    /**
+     * A raw download, as an HTTP server or CDN serves a file: whole (200), or from the byte a {@code Range:
+     * bytes=<first>-} asks for (206 with its Content-Range; 416 from beyond the end). Other range forms are ignored,
+     * as the HTTP rules allow. A truncation fault stops half way although Content-Length promised it all.
+     */
     void body(String contentType, byte[] bytes) throws IOException {
-        send(200, contentType, bytes, fault == Fault.TRUNCATED ? bytes.length / 2 : bytes.length);
+        header("Accept-Ranges", "bytes");
+        Matcher range = BYTES_FROM.matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Range"), ""));
+        if (!range.matches()) {
+            send(200, contentType, bytes, fault == Fault.TRUNCATED ? bytes.length / 2 : bytes.length);
+            return;
+        }
+        int first = Integer.parseInt(range.group(1));
+        if (first >= bytes.length) {
+            header("Content-Range", "bytes */" + bytes.length);
+            send(416, contentType, new byte[0], 0);
+            return;
+        }
+        byte[] rest = Arrays.copyOfRange(bytes, first, bytes.length);
+        header("Content-Range", "bytes " + first + "-" + (bytes.length - 1) + "/" + bytes.length);
+        send(206, contentType, rest, fault == Fault.TRUNCATED ? rest.length / 2 : rest.length);
     }
 
     /** Announces all of {@code bytes} as Content-Length and writes the first {@code written} of them. */
     private void send(int code, String contentType, byte[] bytes, int written) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(code, bytes.length);
+        // The JDK server reads a length of 0 as "chunked"; -1 means no body.
+        exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes, 0, written);
         }

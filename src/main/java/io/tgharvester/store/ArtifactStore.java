@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The download queue: artifact rows move from pending to done, absent, or failed (and back when retried). */
 public final class ArtifactStore {
@@ -31,6 +32,17 @@ public final class ArtifactStore {
                     }
                 }
                 return tasks;
+            }
+        });
+    }
+
+    /** When the first failed artifact is due again, if any is waiting. */
+    public Optional<Instant> nextRetryAt() {
+        return db.withConnection("cannot read the download queue", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT MIN(next_attempt_at) AS next_at FROM artifacts WHERE status = 'failed'");
+                 ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Jdbc.time(rs, "next_at") : Optional.<Instant>empty();
             }
         });
     }

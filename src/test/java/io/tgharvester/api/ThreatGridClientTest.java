@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -271,7 +272,7 @@ class ThreatGridClientTest {
     }
 
     private String download(String id, String name) throws Exception {
-        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, name).orElseThrow();
+        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, name, 0).orElseThrow();
              InputStream body = stream.body()) {
             return new String(body.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -297,11 +298,54 @@ class ThreatGridClientTest {
         wm.stubFor(get("/api/v2/samples/" + id + "/video.webm")
                 .willReturn(aResponse().withStatus(404).withBody(TgJson.error(404, "not found"))));
 
-        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, "network.pcap").orElseThrow();
+        try (ArtifactStream stream = client(AuthMode.HEADER).openArtifact(id, "network.pcap", 0).orElseThrow();
              InputStream body = stream.body()) {
             assertEquals(3, stream.declaredLength().orElseThrow());
             assertEquals(3, body.readAllBytes().length);
         }
-        assertTrue(client(AuthMode.HEADER).openArtifact(id, "video.webm").isEmpty());
+        assertTrue(client(AuthMode.HEADER).openArtifact(id, "video.webm", 0).isEmpty());
+    }
+
+    @Test
+    void anArtifactFromAnOffsetAsksForTheRestAndTellsTheRangeOfA206() throws Exception {
+        String id = TgJson.id(8);
+        String path = "/api/v2/samples/" + id + "/network.pcap";
+        wm.stubFor(get(path).withHeader("Range", equalTo("bytes=3-")).willReturn(aResponse().withStatus(206)
+                .withHeader("Content-Range", "bytes 3-5/6").withBody(new byte[] {4, 5, 6})));
+        wm.stubFor(get(path).withHeader("Range", absent()).willReturn(aResponse().withBody(new byte[] {1, 2, 3, 4,
+                5, 6})));
+
+        try (ArtifactStream rest = client(AuthMode.HEADER).openArtifact(id, "network.pcap", 3).orElseThrow();
+             ArtifactStream whole = client(AuthMode.HEADER).openArtifact(id, "network.pcap", 0).orElseThrow()) {
+            assertEquals(Optional.of(new ContentRange(3, 5, OptionalLong.of(6))), rest.partial());
+            assertEquals(3, rest.body().readAllBytes().length);
+            assertEquals(Optional.empty(), whole.partial(), "from byte 0 no Range is sent, and a 200 is whole");
+            assertEquals(6, whole.body().readAllBytes().length);
+        }
+    }
+
+    @Test
+    void a206WithoutAByteRangeIsMalformed() {
+        String id = TgJson.id(8);
+        wm.stubFor(get("/api/v2/samples/" + id + "/video.webm").willReturn(aResponse().withStatus(206)
+                .withHeader("Content-Range", "bytes */6").withBody(new byte[3])));
+
+        MalformedResponse e = assertThrows(MalformedResponse.class,
+                () -> client(AuthMode.HEADER).openArtifact(id, "video.webm", 3));
+        assertTrue(e.getMessage().contains("HTTP 206 without a byte range in Content-Range"), e.getMessage());
+    }
+
+    @Test
+    void contentRangeReadsSatisfiedByteRangesOnly() {
+        assertEquals(Optional.of(new ContentRange(0, 9, OptionalLong.of(10))), ContentRange.parse("bytes 0-9/10"));
+        assertEquals(Optional.of(new ContentRange(5, 9, OptionalLong.empty())), ContentRange.parse("Bytes 5-9/*"));
+        for (String notOne : new String[] {"bytes */10", "bytes 9-5/10", "bytes 0-10/10", "items 0-9/10", "", "x"}) {
+            assertEquals(Optional.empty(), ContentRange.parse(notOne), notOne);
+        }
+        assertEquals(Optional.empty(), ContentRange.parse(null));
+        assertTrue(new ContentRange(5, 9, OptionalLong.of(10)).continues(5, OptionalLong.of(10)));
+        assertTrue(new ContentRange(5, 9, OptionalLong.empty()).continues(5, OptionalLong.of(10)));
+        assertFalse(new ContentRange(4, 9, OptionalLong.of(10)).continues(5, OptionalLong.of(10)));
+        assertFalse(new ContentRange(5, 9, OptionalLong.of(11)).continues(5, OptionalLong.of(10)));
     }
 }

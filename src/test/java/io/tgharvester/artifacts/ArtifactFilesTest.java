@@ -1,5 +1,6 @@
 package io.tgharvester.artifacts;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tgharvester.TgJson;
-import io.tgharvester.api.ArtifactStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -22,9 +25,26 @@ class ArtifactFilesTest {
     @TempDir
     Path dataDir;
 
-    private static ArtifactStream stream(byte[] body, OptionalLong declared) {
-        InputStream in = new ByteArrayInputStream(body);
-        return new ArtifactStream(in, declared, in, () -> { });
+    private static StoredArtifact save(ArtifactFiles files, String sampleId, String name, byte[] body,
+                                       OptionalLong declared) throws IOException {
+        try (PartialArtifact part = files.begin(sampleId, name)) {
+            part.append(new ByteArrayInputStream(body));
+            return part.complete(declared);
+        }
+    }
+
+    /** A body whose connection breaks after {@code upTo} bytes. */
+    private static InputStream cutAfter(byte[] body, int upTo) {
+        return new SequenceInputStream(new ByteArrayInputStream(body, 0, upTo), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset");
+            }
+        });
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private long filesUnder(Path dir) throws IOException {
@@ -35,8 +55,8 @@ class ArtifactFilesTest {
 
     @Test
     void storesUnderTheSampleDirectoryWithSizeAndSha256() throws IOException {
-        StoredArtifact stored = new ArtifactFiles(dataDir).save(TgJson.id(1), "analysis.json",
-                stream("abc".getBytes(), OptionalLong.of(3)));
+        StoredArtifact stored = save(new ArtifactFiles(dataDir), TgJson.id(1), "analysis.json",
+                "abc".getBytes(), OptionalLong.of(3));
 
         assertEquals("artifacts/" + TgJson.id(1) + "/analysis.json", stored.relativePath());
         assertEquals(3, stored.bytes());
@@ -48,8 +68,8 @@ class ArtifactFilesTest {
     void aDataDirGivenWithDotSegmentsWorksToo() throws IOException {
         Path dotted = dataDir.resolve(".").resolve("sub").resolve("..").resolve("data");
 
-        StoredArtifact stored = new ArtifactFiles(dotted).save(TgJson.id(3), "video.webm",
-                stream("v".getBytes(), OptionalLong.of(1)));
+        StoredArtifact stored = save(new ArtifactFiles(dotted), TgJson.id(3), "video.webm", "v".getBytes(),
+                OptionalLong.of(1));
 
         assertEquals("v", Files.readString(dataDir.resolve("data").resolve(stored.relativePath())));
     }
@@ -58,8 +78,8 @@ class ArtifactFilesTest {
     void aBodyShorterThanItsDeclaredLengthLeavesNoFile() throws IOException {
         ArtifactFiles files = new ArtifactFiles(dataDir);
 
-        IOException e = assertThrows(IOException.class, () -> files.save(TgJson.id(1), "network.pcap",
-                stream(new byte[10], OptionalLong.of(1000))));
+        IOException e = assertThrows(IOException.class, () -> save(files, TgJson.id(1), "network.pcap",
+                new byte[10], OptionalLong.of(1000)));
 
         assertTrue(e.getMessage().contains("received 10 of 1000"), e.getMessage());
         assertEquals(0, filesUnder(dataDir.resolve("artifacts")));
@@ -73,8 +93,8 @@ class ArtifactFilesTest {
         // The next .part file is this link, so every byte written lands on a device that is always full.
         Files.createSymbolicLink(sampleDir.resolve(".analysis.json.part"), devFull);
 
-        IOException e = assertThrows(IOException.class, () -> new ArtifactFiles(dataDir).save(TgJson.id(4),
-                "analysis.json", stream(new byte[100_000], OptionalLong.of(100_000))));
+        IOException e = assertThrows(IOException.class, () -> save(new ArtifactFiles(dataDir), TgJson.id(4),
+                "analysis.json", new byte[100_000], OptionalLong.of(100_000)));
 
         assertTrue(e.getMessage().contains("No space left"), e.getMessage());
         assertEquals(0, filesUnder(sampleDir));
@@ -84,10 +104,10 @@ class ArtifactFilesTest {
     @Test
     void aFailedRedownloadKeepsTheCompleteFileItReplaces() throws IOException {
         ArtifactFiles files = new ArtifactFiles(dataDir);
-        files.save(TgJson.id(1), "video.webm", stream("good".getBytes(), OptionalLong.of(4)));
+        save(files, TgJson.id(1), "video.webm", "good".getBytes(), OptionalLong.of(4));
 
-        assertThrows(IOException.class, () -> files.save(TgJson.id(1), "video.webm",
-                stream("ba".getBytes(), OptionalLong.of(4))));
+        assertThrows(IOException.class, () -> save(files, TgJson.id(1), "video.webm",
+                "ba".getBytes(), OptionalLong.of(4)));
 
         assertEquals("good", Files.readString(dataDir.resolve("artifacts/" + TgJson.id(1) + "/video.webm")));
     }
@@ -98,12 +118,57 @@ class ArtifactFilesTest {
         byte[] body = "x".getBytes();
 
         assertThrows(IllegalArgumentException.class,
-                () -> files.save("../../etc/x", "analysis.json", stream(body, OptionalLong.empty())));
+                () -> save(files, "../../etc/x", "analysis.json", body, OptionalLong.empty()));
         assertThrows(IllegalArgumentException.class,
-                () -> files.save(TgJson.id(1), "../evil", stream(body, OptionalLong.empty())));
+                () -> save(files, TgJson.id(1), "../evil", body, OptionalLong.empty()));
         assertThrows(IllegalArgumentException.class,
-                () -> files.save(TgJson.id(1), ".hidden", stream(body, OptionalLong.empty())));
+                () -> save(files, TgJson.id(1), ".hidden", body, OptionalLong.empty()));
         assertFalse(Files.exists(dataDir.resolve("artifacts").resolve("evil")));
+    }
+
+    @Test
+    void anArtifactReceivedInTwoPiecesIsStoredWholeWithTheWholeFilesSha256() throws Exception {
+        byte[] body = "0123456789".repeat(100_000).getBytes();
+        ArtifactFiles files = new ArtifactFiles(dataDir);
+        Path part = dataDir.resolve("artifacts/" + TgJson.id(5) + "/.network.pcap.part");
+
+        StoredArtifact stored;
+        try (PartialArtifact partial = files.begin(TgJson.id(5), "network.pcap")) {
+            assertThrows(IOException.class, () -> partial.append(cutAfter(body, 600_000)));
+            assertEquals(600_000, partial.held(), "every byte that arrived before the cut is kept");
+            assertEquals(600_000, Files.size(part));
+            partial.append(new ByteArrayInputStream(body, 600_000, body.length - 600_000));
+            stored = partial.complete(OptionalLong.of(body.length));
+        }
+
+        assertEquals(body.length, stored.bytes());
+        assertEquals(sha256(body), stored.sha256());
+        assertArrayEquals(body, Files.readAllBytes(dataDir.resolve(stored.relativePath())));
+        assertFalse(Files.exists(part));
+    }
+
+    @Test
+    void aRestartDropsTheBytesHeldAndTheirHash() throws Exception {
+        byte[] body = "whole artifact".getBytes();
+        StoredArtifact stored;
+        try (PartialArtifact partial = new ArtifactFiles(dataDir).begin(TgJson.id(6), "video.webm")) {
+            partial.append(new ByteArrayInputStream("stale bytes of another answer".getBytes()));
+            partial.restart();
+            partial.append(new ByteArrayInputStream(body));
+            stored = partial.complete(OptionalLong.of(body.length));
+        }
+
+        assertEquals(sha256(body), stored.sha256());
+        assertArrayEquals(body, Files.readAllBytes(dataDir.resolve(stored.relativePath())));
+    }
+
+    @Test
+    void anArtifactNeverCompletedLeavesNoPartFile() throws Exception {
+        try (PartialArtifact partial = new ArtifactFiles(dataDir).begin(TgJson.id(7), "analysis.json")) {
+            assertThrows(IOException.class, () -> partial.append(cutAfter(new byte[1000], 500)));
+        }
+
+        assertEquals(0, filesUnder(dataDir.resolve("artifacts")));
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.ApiKey;
 import io.tgharvester.config.HarvesterConfig.AuthMode;
 import io.tgharvester.pipeline.ArtifactCollector;
+import io.tgharvester.pipeline.RetryDelay;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.SampleStore;
@@ -95,8 +96,8 @@ final class DownloadBench {
             ThreatGridClient client = ThreatGridClient.connect(base, new ApiKey(KEY), AuthMode.HEADER,
                     Optional.empty(), Duration.ofSeconds(60), TestApi.PACKAGED_RETRIES);
             ArtifactCollector collector = new ArtifactCollector(client, new ArtifactStore(db),
-                    new ArtifactFiles(dataDir), Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofHours(1),
-                    concurrency);
+                    new ArtifactFiles(dataDir), Clock.systemUTC(),
+                    new RetryDelay(Duration.ofSeconds(5), Duration.ofHours(1), new Random()), concurrency);
             long t0 = System.nanoTime();
             collector.run();
             return (System.nanoTime() - t0) / 1e9;

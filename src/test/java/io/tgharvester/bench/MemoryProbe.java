@@ -8,6 +8,7 @@ import io.tgharvester.config.ApiKey;
 import io.tgharvester.config.HarvesterConfig.AuthMode;
 import io.tgharvester.correlate.AnalysisParser;
 import io.tgharvester.pipeline.ArtifactCollector;
+import io.tgharvester.pipeline.RetryDelay;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.CorrelationStore;
 import io.tgharvester.store.Database;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * The child JVM of the memory benchmark, run with a small heap: downloads one big artifact through the real download
@@ -44,7 +46,7 @@ public final class MemoryProbe {
                 ThreatGridClient client = ThreatGridClient.connect(URI.create(args[1]), new ApiKey("bench-key"),
                         AuthMode.HEADER, Optional.empty(), Duration.ofMinutes(5), TestApi.PACKAGED_RETRIES);
                 new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), Clock.systemUTC(),
-                        Duration.ofMinutes(1), Duration.ofHours(1), 1).run();
+                        new RetryDelay(Duration.ofSeconds(5), Duration.ofHours(1), new Random()), 1).run();
             } else {
                 AnalysisParser parser = new AnalysisParser();
                 new CorrelationStore(db).replace(SAMPLE, Instant.now(),

@@ -6,6 +6,7 @@ import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.ConfigLoader;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.pipeline.ArtifactCollector;
+import io.tgharvester.pipeline.RetryDelay;
 import io.tgharvester.pipeline.SampleFetcher;
 import io.tgharvester.pipeline.StateChecker;
 import io.tgharvester.sim.SimulatorConfig;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * The harvester's real stages against the simulator on a clock moved by hand, replaying the daemon's schedule
@@ -55,7 +57,7 @@ final class ScheduleReplay implements AutoCloseable {
                 config.pageSize());
         stateChecker = new StateChecker(client, samples, clock, config.staleAfter());
         collector = new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), clock,
-                config.retryBase(), config.retryMax(), config.downloadConcurrency());
+                new RetryDelay(config.retryBase(), config.retryMax(), new Random(7)), config.downloadConcurrency());
         fetchEvery = config.fetchInterval();
         stateEvery = config.stateInterval();
         nextState = start;

@@ -121,7 +121,7 @@ public final class Soak {
                 "--set", "harvester.fetch-interval=" + scaled(Duration.ofMinutes(1), speed),
                 "--set", "harvester.state-interval=" + scaled(Duration.ofMinutes(5), speed),
                 "--set", "harvester.download-interval=" + scaled(Duration.ofSeconds(15), speed),
-                "--set", "harvester.download.retry-base=" + scaled(Duration.ofMinutes(1), speed),
+                "--set", "harvester.download.retry-base=" + scaled(Duration.ofSeconds(5), speed),
                 "--set", "harvester.download.retry-max=" + scaled(Duration.ofHours(1), speed),
                 "--set", "harvester.backoff.base=" + scaled(Duration.ofSeconds(15), speed),
                 "--set", "harvester.backoff.max=" + scaled(Duration.ofMinutes(15), speed),

@@ -33,6 +33,9 @@ import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,9 +76,14 @@ class ArtifactCollectorTest {
     }
 
     private ArtifactCollector collector(int concurrency) {
-        ThreatGridClient client = TestApi.client(wm.baseUrl());
+        return collector(wm.baseUrl(), concurrency);
+    }
+
+    /** The defaults of conf/harvester.properties: retries after 5 s, doubling up to 1 h. */
+    private ArtifactCollector collector(String baseUrl, int concurrency) {
+        ThreatGridClient client = TestApi.client(baseUrl);
         return new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), clock,
-                Duration.ofMinutes(1), Duration.ofMinutes(10), concurrency);
+                new RetryDelay(Duration.ofSeconds(5), Duration.ofHours(1), new Random(1)), concurrency);
     }
 
     private static byte[] body(String name) {
@@ -141,12 +149,12 @@ class ArtifactCollectorTest {
         assertTrue(filesOnDisk().stream().noneMatch(p -> p.getFileName().toString().contains("pcap")));
 
         stubAll();
-        clock.advance(Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(4));
         collector().run();
         assertEquals("failed", rows("SELECT status FROM artifacts WHERE name = 'network.pcap'").get(0).get(0),
                 "not retried before its retry time");
 
-        clock.advance(Duration.ofSeconds(31));
+        clock.advance(Duration.ofSeconds(6));
         collector().run();
         assertEquals(List.of(List.of("done", 2)),
                 rows("SELECT status, attempts FROM artifacts WHERE name = 'network.pcap'"));
@@ -249,5 +257,142 @@ class ArtifactCollectorTest {
                 "the server's failure is no artifact's");
         assertEquals(List.of(List.of("pending")),
                 rows("SELECT status FROM artifacts WHERE name = 'processes.json'"));
+    }
+
+    private static final String PCAP = "network.pcap";
+
+    private static byte[] capture() {
+        byte[] bytes = new byte[1_000_000];
+        new Random(7).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private Path pcapFile() {
+        return dataDir.resolve("artifacts").resolve(ID).resolve(PCAP);
+    }
+
+    private void assertStoredWhole(byte[] artifact) throws Exception {
+        assertEquals(List.of(List.of("done", (long) artifact.length, sha256(artifact), 1)),
+                rows("SELECT status, bytes, sha256, attempts FROM artifacts WHERE name = '" + PCAP + "'"));
+        assertArrayEquals(artifact, Files.readAllBytes(pcapFile()));
+        assertFalse(Files.exists(pcapFile().resolveSibling("." + PCAP + ".part")));
+    }
+
+    @Test
+    void aCutStreamResumesWithOneRangeRequestFromTheBytesHeldAndStoresTheWholeFile() throws Exception {
+        byte[] artifact = capture();
+        try (BreakingArtifactServer server = new BreakingArtifactServer(ID, PCAP, artifact,
+                BreakingArtifactServer.cutAfter(300_000), BreakingArtifactServer.rest())) {
+            collector(server.baseUrl(), 1).run();
+
+            assertEquals(List.of(Optional.empty(), Optional.of("bytes=300000-")), server.ranges());
+        }
+        assertStoredWhole(artifact);
+    }
+
+    @Test
+    void aServerThatIgnoresTheRangeSendsTheWholeFileAndTheDownloadStartsOverWithIt() throws Exception {
+        byte[] artifact = capture();
+        try (BreakingArtifactServer server = new BreakingArtifactServer(ID, PCAP, artifact,
+                BreakingArtifactServer.cutAfter(300_000), BreakingArtifactServer.whole())) {
+            collector(server.baseUrl(), 1).run();
+
+            assertEquals(List.of(Optional.empty(), Optional.of("bytes=300000-")), server.ranges());
+        }
+        assertStoredWhole(artifact);
+    }
+
+    @Test
+    void aRangeStartingElsewhereThanAskedIsDroppedAndTheArtifactAskedForAgainFromItsStart() throws Exception {
+        byte[] artifact = capture();
+        try (BreakingArtifactServer server = new BreakingArtifactServer(ID, PCAP, artifact,
+                BreakingArtifactServer.cutAfter(300_000), BreakingArtifactServer.range(200_000, artifact.length),
+                BreakingArtifactServer.whole())) {
+            collector(server.baseUrl(), 1).run();
+
+            assertEquals(List.of(Optional.empty(), Optional.of("bytes=300000-"), Optional.empty()), server.ranges());
+        }
+        assertStoredWhole(artifact);
+    }
+
+    @Test
+    void aRangeOfAnotherTotalLengthIsDroppedAndTheArtifactAskedForAgainFromItsStart() throws Exception {
+        byte[] artifact = capture();
+        try (BreakingArtifactServer server = new BreakingArtifactServer(ID, PCAP, artifact,
+                BreakingArtifactServer.cutAfter(300_000), BreakingArtifactServer.range(300_000, artifact.length + 1),
+                BreakingArtifactServer.whole())) {
+            collector(server.baseUrl(), 1).run();
+
+            assertEquals(List.of(Optional.empty(), Optional.of("bytes=300000-"), Optional.empty()), server.ranges());
+        }
+        assertStoredWhole(artifact);
+    }
+
+    @Test
+    void aStreamCutOnEveryResumeFailsWithinSecondsThenWaitsLongerEachTimeItFailsAgain() throws Exception {
+        byte[] artifact = capture();
+        try (BreakingArtifactServer server = new BreakingArtifactServer(ID, PCAP, artifact,
+                BreakingArtifactServer.cutAfter(1000), BreakingArtifactServer.restCutAfter(1000))) {
+            collector(server.baseUrl(), 1).run();
+
+            assertEquals(List.of(Optional.empty(), Optional.of("bytes=1000-"), Optional.of("bytes=2000-"),
+                    Optional.of("bytes=3000-")), server.ranges(), "three resumes, then the attempt fails");
+            List<Object> row = rows("SELECT status, attempts, last_error, next_attempt_at FROM artifacts"
+                    + " WHERE name = '" + PCAP + "'").get(0);
+            assertEquals(List.of("failed", 1), row.subList(0, 2));
+            assertTrue(row.get(2).toString().startsWith("gave up after 3 resumes: "), row.get(2).toString());
+            Duration firstWait = Duration.between(T0, nextAttempt());
+            assertTrue(firstWait.compareTo(Duration.ofSeconds(5)) >= 0
+                    && firstWait.compareTo(Duration.ofSeconds(10)) < 0, "retried 5-10 s later: " + firstWait);
+            assertFalse(Files.exists(pcapFile()));
+            assertTrue(filesOnDisk().isEmpty(), "no .part is left: " + filesOnDisk());
+
+            clock.set(nextAttempt());
+            collector(server.baseUrl(), 1).run();
+
+            assertEquals(8, server.ranges().size());
+            assertEquals(List.of(List.of("failed", 2)),
+                    rows("SELECT status, attempts FROM artifacts WHERE name = '" + PCAP + "'"));
+            Duration secondWait = Duration.between(clock.instant(), nextAttempt());
+            assertTrue(secondWait.compareTo(Duration.ofSeconds(10)) >= 0
+                    && secondWait.compareTo(Duration.ofSeconds(20)) < 0, "doubled: " + secondWait);
+            assertTrue(filesOnDisk().isEmpty(), "no .part is left: " + filesOnDisk());
+        }
+    }
+
+    private Instant nextAttempt() {
+        return new ArtifactStore(db).nextRetryAt().orElseThrow();
+    }
+
+    @Test
+    void aStopDuringAResumedTransferCutsItOffResumesNothingMoreAndLeavesNoFile() throws Exception {
+        byte[] artifact = capture();
+        try (BreakingArtifactServer server = new BreakingArtifactServer(ID, PCAP, artifact,
+                BreakingArtifactServer.cutAfter(300_000), BreakingArtifactServer.restThenStall(100_000))) {
+            ArtifactCollector collector = collector(server.baseUrl(), 1);
+            CompletableFuture<Integer> round = CompletableFuture.supplyAsync(collector::run);
+            Instant deadline = Instant.now().plusSeconds(10);
+            while (server.ranges().size() < 2) {
+                assertTrue(Instant.now().isBefore(deadline), "no resume was asked for");
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+            Instant stopAsked = Instant.now();
+            collector.stop();
+
+            round.get(10, TimeUnit.SECONDS);
+            assertTrue(Duration.between(stopAsked, Instant.now()).toMillis() < 1500,
+                    "the stalled transfer was cut off, not waited for");
+            assertEquals(2, server.ranges().size(), "nothing resumed after the stop");
+        }
+        assertEquals(List.of(List.of("pending", 0)),
+                rows("SELECT status, attempts FROM artifacts WHERE name = '" + PCAP + "'"),
+                "a stopped download is no failure");
+        assertFalse(Files.exists(pcapFile()));
+        assertTrue(filesOnDisk().isEmpty(), "no .part is left: " + filesOnDisk());
     }
 }

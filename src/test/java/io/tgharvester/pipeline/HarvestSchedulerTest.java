@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.tgharvester.TgJson;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.config.ConfigLoader;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,10 +44,53 @@ class HarvestSchedulerTest {
     Path dataDir;
 
     private HarvesterConfig config() {
-        return new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), Map.of(
+        return config(Map.of());
+    }
+
+    private HarvesterConfig config(Map<String, String> more) {
+        Map<String, String> values = new HashMap<>(Map.of(
                 "tg.api-key", "key", "tg.base-url", wm.baseUrl(), "harvester.data-dir", dataDir.toString(),
                 "harvester.fetch-interval", "200ms", "harvester.state-interval", "300ms",
                 "harvester.download-interval", "10s"));
+        values.putAll(more);
+        return new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), values);
+    }
+
+    @Test
+    void aFailedDownloadIsRetriedWhenItIsDueNotAtTheNextDownloadInterval() throws Exception {
+        Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String id = TgJson.id(13);
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
+                TgJson.sample(13, "succ", "hal", submitted))))));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
+        wm.stubFor(get(urlPathMatching("/api/v2/samples/" + id + "/.*")).willReturn(aResponse().withBody("bytes")));
+        String analysis = "/api/v2/samples/" + id + "/analysis.json";
+        wm.stubFor(get(analysis).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(TgJson.error(404, "Record not found"))).willSetStateTo("recovered"));
+        wm.stubFor(get(analysis).inScenario("flaky").whenScenarioStateIs("recovered")
+                .willReturn(okJson("{\"metadata\": {}}")));
+        HarvesterConfig cfg = config(Map.of("harvester.download.retry-base", "500ms",
+                "harvester.download-interval", "1m"));
+
+        try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
+            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
+                    cfg.downloadInterval());
+            Instant started = Instant.now();
+            scheduler.start();
+            try {
+                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM artifacts WHERE status = 'done'")
+                        .rows().equals(List.of(List.of(4L)))) {
+                    assertTrue(Duration.between(started, Instant.now()).toSeconds() < 20,
+                            "the failed download was not retried within 20 s");
+                    Thread.sleep(50);
+                }
+            } finally {
+                scheduler.close();
+            }
+            assertEquals(List.of(List.of(2)), harvester.queries().userQuery(
+                    "SELECT attempts FROM artifacts WHERE name = 'analysis.json'").rows(), "failed once, then done");
+        }
+        assertEquals(2, wm.findAll(getRequestedFor(urlPathEqualTo(analysis))).size());
     }
 
     @Test

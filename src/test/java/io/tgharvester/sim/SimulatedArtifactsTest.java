@@ -79,6 +79,25 @@ class SimulatedArtifactsTest {
     }
 
     @Test
+    void aRangeFromAByteIsServedAs206WithItsContentRangeAndFromBeyondTheEndAs416() throws Exception {
+        SimulatedSample sample = sample(s -> s.finalState().equals("succ") && s.hasPcap());
+        String path = artifact(sample, "network.pcap");
+        byte[] whole = running.calls().get(path).body();
+
+        HttpResponse<byte[]> rest = running.calls().raw(path, "Authorization", "bearer " + KEY, "Range", "bytes=100-");
+        HttpResponse<byte[]> beyond = running.calls().raw(path, "Authorization", "bearer " + KEY,
+                "Range", "bytes=" + whole.length + "-");
+
+        assertEquals(206, rest.statusCode());
+        assertEquals("bytes 100-" + (whole.length - 1) + "/" + whole.length,
+                rest.headers().firstValue("Content-Range").orElseThrow());
+        assertArrayEquals(Arrays.copyOfRange(whole, 100, whole.length), rest.body());
+        assertEquals("bytes", rest.headers().firstValue("Accept-Ranges").orElseThrow());
+        assertEquals(416, beyond.statusCode());
+        assertEquals("bytes */" + whole.length, beyond.headers().firstValue("Content-Range").orElseThrow());
+    }
+
+    @Test
     void samplesWithoutVideoOrCaptureAnswer404ForThemAndServeTheRest() throws Exception {
         SimulatedSample noVideo = sample(s -> s.finalState().equals("succ") && !s.hasVideo());
         SimulatedSample noPcap = sample(s -> s.finalState().equals("succ") && !s.hasPcap());
