@@ -185,7 +185,7 @@ class RetryInterceptorTest {
 
         assertThrows(RequestRejected.class, () -> client.states(List.of(TgJson.id(1))));
         assertThrows(AuthenticationFailed.class, () -> client.listSamples(T0, 10, 0));
-        assertEquals(Optional.empty(), client.openArtifact(TgJson.id(7), "video.webm"));
+        assertEquals(Optional.empty(), client.openArtifact(TgJson.id(7), "video.webm", 0));
 
         assertEquals(List.of(1, 1, 1), List.of(requests(state), requests(LIST), requests(video)));
         assertEquals(0, client.retries());
@@ -199,7 +199,7 @@ class RetryInterceptorTest {
         firstThen(pcap, aResponse().withStatus(503), aResponse().withBody(body));
         ThreatGridClient client = client();
 
-        try (ArtifactStream stream = client.openArtifact(TgJson.id(7), "network.pcap").orElseThrow();
+        try (ArtifactStream stream = client.openArtifact(TgJson.id(7), "network.pcap", 0).orElseThrow();
              InputStream in = stream.body()) {
             assertArrayEquals(body, in.readAllBytes());
         }
@@ -233,7 +233,7 @@ class RetryInterceptorTest {
         wm.stubFor(get(urlPathEqualTo(pcap)).willReturn(aResponse().withStatus(503).withFixedDelay(3000)));
         ThreatGridClient client = client();
         CompletableFuture<Optional<ArtifactStream>> call =
-                CompletableFuture.supplyAsync(() -> client.openArtifact(TgJson.id(7), "network.pcap"));
+                CompletableFuture.supplyAsync(() -> client.openArtifact(TgJson.id(7), "network.pcap", 0));
         awaitRequests(pcap, 1);
 
         client.cancelCalls();
