@@ -1,6 +1,8 @@
 package io.tgharvester.pipeline;
 
+import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.MalformedResponse;
+import io.tgharvester.api.RateLimited;
 import io.tgharvester.api.RequestRejected;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
@@ -24,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Downloads every due artifact, {@code concurrency} at a time. Failures of one artifact (a stream cut more often than
- * it can be resumed, a refused name) are recorded on its row and retried after a {@link RetryDelay}; failures of the
- * server (auth, 429, 5xx) end the round, as the rest would fail the same way: downloads already running finish, no
- * new one starts.
+ * it can be resumed, a refused name, a call still failing after its own retries while the server answers most calls)
+ * are recorded on its row and retried after a {@link RetryDelay}; failures of the server (a refused key, an untrusted
+ * certificate, a Retry-After, a server that looks down) end the round, as the rest would fail the same way:
+ * downloads already running finish, no new one starts.
  */
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
@@ -38,6 +41,7 @@ public final class ArtifactCollector implements Stage {
     private final int concurrency;
     private final Transfers transfers = new Transfers();
     private final ArtifactDownload download;
+    private final ThreatGridClient client;
 
     public ArtifactCollector(ThreatGridClient client, ArtifactStore store, ArtifactFiles files, Clock clock,
                              RetryDelay retryDelay, int concurrency) {
@@ -49,6 +53,7 @@ public final class ArtifactCollector implements Stage {
         this.clock = clock;
         this.retryDelay = retryDelay;
         this.download = new ArtifactDownload(client, files, transfers);
+        this.client = client;
     }
 
     @Override
@@ -99,9 +104,19 @@ public final class ArtifactCollector implements Stage {
         try {
             return download(task);
         } catch (RuntimeException e) {
+            if (passing(e)) {
+                return failed(task, e);
+            }
             serverFailure.compareAndSet(null, e);
             return new Result(Kind.STOPPED, 0);
         }
+    }
+
+    /** A 5xx, 429 or lost connection left after the call's own retries, with no Retry-After, from a server that is up. */
+    private boolean passing(RuntimeException e) {
+        boolean noWaitAsked = e instanceof ApiUnavailable u && u.retryAfter().isEmpty()
+                || e instanceof RateLimited r && r.retryAfter().isEmpty();
+        return noWaitAsked && !client.recentCalls().serverDown();
     }
 
     private static Result await(Future<Result> result) {

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,23 +107,17 @@ public final class Harvester implements AutoCloseable {
      * One full pass: fetch, state check, downloads, then parsing. A stage that fails on a passing fault, or finds all
      * calls paused, runs again (after the pause, or a short wait) until it succeeds or {@code patience} has passed
      * since the pass began; then, or on a refused key, an untrusted certificate or a local failure, the pass ends
-     * there with that stage's failure.
+     * there with that stage's failure. Downloads that failed in the pass are tried again when their retry falls due
+     * within the patience, so a pass through passing faults ends with every artifact it could get.
      */
     public List<StageResult> runOnce() {
         long giveUp = System.nanoTime() + patience.toNanos();
         List<StageResult> results = new ArrayList<>();
         for (Stage stage : stages()) {
-            StageResult result = runner.run(stage);
-            Optional<RuntimeException> lastFailure = result.failure();
-            while (result.status() != StageResult.Status.DONE && worthRetrying(lastFailure) && waited(giveUp)) {
-                result = runner.run(stage);
-                if (result.failure().isPresent()) {
-                    lastFailure = result.failure();
-                }
-            }
-            if (result.status() == StageResult.Status.SKIPPED) {
-                result = StageResult.failed(stage.name(), lastFailure.orElseGet(() -> new ApiUnavailable(
-                        "every call to Threat Grid stayed paused for harvester.once.patience", Optional.empty())));
+            StageResult result = runUntilDone(stage, giveUp);
+            while (stage == collector && result.status() == StageResult.Status.DONE
+                    && waitedFor(collector.untilNextRetry(), giveUp)) {
+                result = runUntilDone(stage, giveUp);
             }
             results.add(result);
             if (result.status() != StageResult.Status.DONE) {
@@ -132,6 +125,22 @@ public final class Harvester implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    private StageResult runUntilDone(Stage stage, long giveUp) {
+        StageResult result = runner.run(stage);
+        Optional<RuntimeException> lastFailure = result.failure();
+        while (result.status() != StageResult.Status.DONE && worthRetrying(lastFailure) && waitedToTryAgain(giveUp)) {
+            result = runner.run(stage);
+            if (result.failure().isPresent()) {
+                lastFailure = result.failure();
+            }
+        }
+        if (result.status() == StageResult.Status.SKIPPED) {
+            return StageResult.failed(stage.name(), lastFailure.orElseGet(() -> new ApiUnavailable(
+                    "every call to Threat Grid stayed paused for harvester.once.patience", Optional.empty())));
+        }
+        return result;
     }
 
     /** The names of the stages of a pass, in their order. */
@@ -152,16 +161,28 @@ public final class Harvester implements AutoCloseable {
                 && !(f instanceof ServerNotTrusted) && !(f instanceof RequestRejected)).orElse(true);
     }
 
-    /** Waits out the pause in force (or a moment) within the patience left; false once none is left. */
-    private boolean waited(long giveUp) {
-        long left = giveUp - System.nanoTime();
-        if (left <= 0) {
+    /**
+     * Waits before a failed or paused stage runs again: out the pause in force, else a moment, never past the
+     * patience; false once no patience is left.
+     */
+    private boolean waitedToTryAgain(long giveUp) {
+        Duration left = Duration.ofNanos(giveUp - System.nanoTime());
+        if (left.isNegative() || left.isZero()) {
             return false;
         }
         Duration wait = runner.pausedUntil().map(until -> Duration.between(clock.instant(), until))
-                .filter(d -> !d.isNegative()).orElse(ONCE_RETRY_WAIT);
+                .orElse(ONCE_RETRY_WAIT);
+        return slept(wait.compareTo(left) < 0 ? wait : left);
+    }
+
+    /** Waits until {@code due} if that comes within the patience left; false when nothing is due in time. */
+    private static boolean waitedFor(Optional<Duration> due, long giveUp) {
+        return due.isPresent() && due.get().toNanos() < giveUp - System.nanoTime() && slept(due.get());
+    }
+
+    private static boolean slept(Duration wait) {
         try {
-            Thread.sleep(Math.min(wait.toMillis(), TimeUnit.NANOSECONDS.toMillis(left)));
+            Thread.sleep(Math.max(0, wait.toMillis()));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -30,6 +30,7 @@ public final class Benchmarks {
         known.put("latency", () -> LatencyBench.run(work("latency")));
         known.put("scale", () -> ScaleBench.run(work("scale")));
         known.put("startup", () -> StartupBench.run(work("startup")));
+        known.put("faults", () -> FaultsBench.run(work("faults")));
         String name = args.length == 0 ? "all" : args[0];
         List<String> names = name.equals("all") ? List.copyOf(known.keySet()) : List.of(name);
         if (!known.keySet().containsAll(names)) {

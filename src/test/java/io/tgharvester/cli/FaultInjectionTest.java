@@ -42,16 +42,14 @@ class FaultInjectionTest {
             simulator.faults(new FaultPlan(0.06, 0.06, 0.05, 0.02, 0.08, 0.06, 0.05, 300, 3));
             Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
                     "TG_DATA_DIR", dataDir.toString());
-            int failedPasses = 0;
             for (int pass = 0; pass < 60 && !HarvestCheck.allFinal(simulator.groundTruth(), simClock.instant(),
                     SAMPLES); pass++) {
                 simClock.advance(Duration.ofMinutes(1));
                 CliRun.Result result = runOnce(env);
                 everything.append(result.everything());
                 assertTrue(Set.of(0, 4).contains(result.exitCode()), result.err());
-                failedPasses += result.exitCode() == 4 ? 1 : 0;
             }
-            assertTrue(failedPasses > 0, "the faults made some passes fail");
+            assertTrue(everything.toString().contains("event=call-retry"), "the faults made calls be sent again");
             assertTrue(simulator.requests().stream().anyMatch(r -> r.headers().containsKey("Range")),
                     "some downloads were cut and resumed with a Range request");
 

@@ -2,6 +2,9 @@ package io.tgharvester.pipeline;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +32,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -190,14 +193,16 @@ class ArtifactCollectorTest {
     }
 
     @Test
-    void anOutageReportedIn200EndsTheRoundAndStoresNothingForThatArtifact() {
+    void anOutageReportedIn200FailsThatArtifactAndStoresNothingForIt() {
         stubAll();
         wm.stubFor(get(BASE + "processes.json").willReturn(aResponse().withStatus(200)
                 .withBody(TgJson.error(503, "maintenance"))));
 
-        assertThrows(ApiUnavailable.class, () -> collector().run());
+        collector().run();
 
-        assertEquals(List.of(List.of("pending")), rows("SELECT status FROM artifacts WHERE name = 'processes.json'"));
+        assertEquals(List.of(List.of("failed")), rows("SELECT status FROM artifacts WHERE name = 'processes.json'"),
+                "retried soon, as the server answers the other calls");
+        assertEquals(List.of(List.of(3L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'done'"));
         Path sampleDir = dataDir.resolve("artifacts").resolve(ID);
         assertFalse(Files.exists(sampleDir.resolve("processes.json"))
                 || Files.exists(sampleDir.resolve(".processes.json.part")));
@@ -220,11 +225,7 @@ class ArtifactCollectorTest {
         for (int n = 43; n < 48; n++) {
             ids.add(TgJson.id(n));
         }
-        new SampleStore(db, SampleFetcherTest.FOUR).storePage(ids.subList(1, ids.size()).stream()
-                .map(id -> new Sample(id, "succ", Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.of(T0), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty())).toList(), T0);
+        storeSucceeded(ids.subList(1, ids.size()));
         for (String id : ids) {
             for (String name : SampleFetcherTest.FOUR) {
                 wm.stubFor(get("/api/v2/samples/" + id + "/" + name).willReturn(aResponse()
@@ -247,16 +248,39 @@ class ArtifactCollectorTest {
     }
 
     @Test
-    void aServerFailureSeveralAtATimeEndsTheRoundAndFailsNoArtifact() {
+    void aServerErrorThatOutlastsItsRetriesFailsOnlyThatArtifactWhileTheServerAnswersTheRest() {
         stubAll();
         wm.stubFor(get(BASE + "processes.json").willReturn(aResponse().withStatus(503)));
 
-        assertThrows(ApiUnavailable.class, () -> collector(3).run());
+        collector(3).run();
 
-        assertEquals(List.of(), rows("SELECT name FROM artifacts WHERE status = 'failed'"),
-                "the server's failure is no artifact's");
-        assertEquals(List.of(List.of("pending")),
-                rows("SELECT status FROM artifacts WHERE name = 'processes.json'"));
+        assertEquals(List.of(List.of("processes.json")), rows("SELECT name FROM artifacts WHERE status = 'failed'"));
+        assertEquals(List.of(List.of(3L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'done'"));
+        assertEquals(TestApi.PACKAGED_RETRIES.attempts(),
+                wm.findAll(getRequestedFor(urlPathEqualTo(BASE + "processes.json"))).size());
+    }
+
+    @Test
+    void aServerThatLooksDownEndsTheRoundAndLeavesTheRestDue() {
+        List<String> ids = new ArrayList<>();
+        for (int n = 50; n < 56; n++) {
+            ids.add(TgJson.id(n));
+        }
+        storeSucceeded(ids);
+        wm.stubFor(get(urlPathMatching("/api/v2/samples/.*")).willReturn(aResponse().withStatus(503)));
+
+        assertThrows(ApiUnavailable.class, () -> collector(2).run());
+
+        long pending = (Long) rows("SELECT COUNT(*) FROM artifacts WHERE status = 'pending'").get(0).get(0);
+        assertTrue(pending >= 20, "the round ended once the server looked down; still due: " + pending);
+    }
+
+    private void storeSucceeded(List<String> ids) {
+        new SampleStore(db, SampleFetcherTest.FOUR).storePage(ids.stream()
+                .map(id -> new Sample(id, "succ", Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.of(T0), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty())).toList(), T0);
     }
 
     private static final String PCAP = "network.pcap";

@@ -1,0 +1,92 @@
+package io.tgharvester.bench;
+
+import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.config.ConfigLoader;
+import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.pipeline.Harvester;
+import io.tgharvester.report.HarvestSummary;
+import io.tgharvester.sim.FaultPlan;
+import io.tgharvester.sim.SimulatorConfig;
+import io.tgharvester.sim.ThreatGridSimulator;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Faults: one backlog of finished samples harvested by {@code run --once} passes (in process, shipped defaults)
+ * against the simulator at 0 %, 10 % and 25 % transient faults, in equal shares 429 (half with Retry-After: 1),
+ * 500/502/503, reset connections and downloads cut half way. Each harvest is reconciled with the simulator's
+ * ground truth; the table holds its time to complete, the ratio to the fault-free time, HTTP calls per sample and
+ * the per-call retries. Target: at 25 %, a complete harvest in at most twice the fault-free time, nothing lost.
+ */
+final class FaultsBench {
+    private static final String KEY = "bench-faults-key";
+    private static final int SAMPLES = 300;
+    private static final double TARGET_RATIO = 2.0;
+
+    private FaultsBench() {
+    }
+
+    private record Harvest(double rate, double seconds, int passes, long calls, long retries, Reconciliation check) {
+    }
+
+    static BenchTable run(Path work) throws Exception {
+        List<Harvest> harvests = new ArrayList<>();
+        for (double rate : new double[] {0, 0.10, 0.25}) {
+            harvests.add(harvest(rate, work.resolve("rate-" + (int) (rate * 100))));
+        }
+        double fastest = harvests.get(0).seconds();
+        List<BenchRow> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (Harvest h : harvests) {
+            String label = String.format(Locale.ROOT, "%.0f %% faults", h.rate() * 100);
+            rows.add(new BenchRow(label + ": seconds to a complete harvest", h.seconds(), fastest, TARGET_RATIO,
+                    true, "s"));
+            rows.add(new BenchRow(label + ": samples or artifacts lost or corrupt", h.check().samplesLost()
+                    + h.check().statesWrong() + h.check().artifactsMissing() + h.check().artifactsCorrupt(), 1, 0,
+                    true, ""));
+            notes.add(String.format(Locale.ROOT, "%s: %d samples, %d of %d artifacts intact, %d run --once passes,"
+                            + " %.2f HTTP calls per sample, %d per-call retries.", label, h.check().samplesCollected(),
+                    h.check().artifactsIntact(), h.check().artifactsExpected(), h.passes(),
+                    (double) h.calls() / SAMPLES, h.retries()));
+        }
+        return new BenchTable("faults: a backlog of " + SAMPLES + " finished samples through transient faults"
+                + " (run --once passes, shipped defaults)", rows, notes);
+    }
+
+    private static Harvest harvest(double rate, Path dataDir) throws Exception {
+        // finished analyses of the last six hours, listed by the simulator's default cap and order
+        SimulatorConfig org = new SimulatorConfig(KEY, List.of("alice.soc", "bob.ir", "carol.hunt"), 0.05,
+                Duration.ofHours(1), SAMPLES, Duration.ofHours(6), SAMPLES, Duration.ofSeconds(10), 0.1, 0.1, 0.05,
+                19L);
+        double each = rate / 4;
+        try (ThreatGridSimulator simulator = new ThreatGridSimulator(org, Clock.systemUTC())) {
+            simulator.start(0);
+            simulator.faults(new FaultPlan(each, each, each, 0, each, 0, 0, 7L));
+            HarvesterConfig config = new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), Map.of(
+                    "tg.api-key", KEY, "tg.base-url", simulator.baseUrl().toString(),
+                    "harvester.data-dir", dataDir.toString()));
+            ThreatGridClient client = ThreatGridClient.connect(config);
+            long started = System.nanoTime();
+            int passes = 0;
+            try (Harvester harvester = Harvester.open(config, client, Clock.systemUTC())) {
+                HarvestSummary summary;
+                do {
+                    harvester.runOnce();
+                    passes++;
+                    summary = HarvestSummary.of(harvester.queries());
+                } while (!(summary.complete() && summary.samples() == SAMPLES) && passes < 100);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Reconciliation check = Reconciliation.of(simulator.groundTruth(), Instant.now(), dataDir,
+                    simulator.requests(), KEY, List.of());
+            return new Harvest(rate, seconds, passes, simulator.requests().size(), client.retries(), check);
+        }
+    }
+}
