@@ -3,7 +3,9 @@ package io.tgharvester.sim;
 import com.sun.net.httpserver.HttpExchange;
 import io.tgharvester.sim.FaultPlan.Fault;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -12,6 +14,8 @@ import java.util.List;
  * raw artifact bodies. A fault drawn for the request may spoil a successful answer the way a broken network does.
  */
 final class Reply {
+    private static final int PACED_SLICES = 8;
+
     private final HttpExchange exchange;
     private final int requestId;
     private final Fault fault;
@@ -48,17 +52,46 @@ final class Reply {
         send(status, "application/json", json, json.length);
     }
 
-    /** A raw download; a truncation fault stops half way although Content-Length promised all of it. */
-    void body(String contentType, byte[] bytes) throws IOException {
-        send(200, contentType, bytes, fault == Fault.TRUNCATED ? bytes.length / 2 : bytes.length);
+    /**
+     * A raw download, its bytes spread over {@code pace} as a slow link would; a truncation fault stops half way
+     * although Content-Length promised all of it.
+     */
+    void body(String contentType, byte[] bytes, Duration pace) throws IOException {
+        send(200, contentType, bytes, fault == Fault.TRUNCATED ? bytes.length / 2 : bytes.length, pace);
     }
 
-    /** Announces all of {@code bytes} as Content-Length and writes the first {@code written} of them. */
     private void send(int code, String contentType, byte[] bytes, int written) throws IOException {
+        send(code, contentType, bytes, written, Duration.ZERO);
+    }
+
+    /**
+     * Announces all of {@code bytes} as Content-Length and writes the first {@code written} of them: at once, or in
+     * slices with pauses between them that add up to {@code pace}.
+     */
+    private void send(int code, String contentType, byte[] bytes, int written, Duration pace) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(code, bytes.length);
+        int slices = pace.isZero() ? 1 : PACED_SLICES;
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes, 0, written);
+            for (int slice = 0; slice < slices; slice++) {
+                if (slice > 0) {
+                    pause(pace.dividedBy(slices - 1));
+                }
+                int from = (int) ((long) written * slice / slices);
+                int to = (int) ((long) written * (slice + 1) / slices);
+                out.write(bytes, from, to - from);
+                out.flush();
+            }
+        }
+    }
+
+    /** A simulator shutting down ends a paced answer where it is, as a server going away would. */
+    private static void pause(Duration duration) throws IOException {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the simulator stopped during a paced answer");
         }
     }
 }
