@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Starts tg-harvester in a JVM of its own, as an operator would, so tests can SIGTERM or SIGKILL it for real. */
 public final class ChildHarvester {
@@ -27,6 +28,36 @@ public final class ChildHarvester {
         builder.environment().put("TG_BASE_URL", baseUrl);
         builder.environment().put("TG_DATA_DIR", dataDir.toString());
         return builder.start();
+    }
+
+    /**
+     * The {@code .part} files under the data dir's artifacts: downloads in flight, or what a killed process left.
+     * Names only, read from the directories, so files renamed or removed meanwhile do not disturb the listing.
+     */
+    public static List<Path> partFiles(Path dataDir) throws IOException {
+        Path root = dataDir.resolve("artifacts");
+        List<Path> parts = new ArrayList<>();
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> samples = Files.list(root)) {
+                for (Path sample : samples.toList()) {
+                    try (Stream<Path> files = Files.list(sample)) {
+                        files.filter(p -> p.getFileName().toString().endsWith(".part")).forEach(parts::add);
+                    }
+                }
+            }
+        }
+        return parts;
+    }
+
+    /** Waits until a download is in flight (a {@code .part} file exists), failing if the process dies or 30 s pass. */
+    public static void awaitDownload(Path dataDir, Path log, Process process) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (partFiles(dataDir).isEmpty()) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no download in flight within 30 s:\n" + Files.readString(log));
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** Waits until the log shows {@code text}, failing if the process dies or 30 s pass. */

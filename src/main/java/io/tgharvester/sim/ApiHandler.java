@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.tgharvester.sim.FaultPlan.Fault;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,6 +31,7 @@ final class ApiHandler implements HttpHandler {
     private final SimulatedOrg org;
     private final FaultDraws faults;
     private final AtomicInteger requestIds = new AtomicInteger(1000);
+    private volatile Duration artifactPace = Duration.ZERO;
     private final JsonAdapter<Object> json = new Moshi.Builder().build().adapter(Object.class);
 
     ApiHandler(SimulatorConfig config, Clock clock, SimulatedOrg org, FaultDraws faults) {
@@ -147,7 +149,11 @@ final class ApiHandler implements HttpHandler {
             reply.error(404, name + " is not available for this sample");
             return;
         }
-        reply.body(artifact.get().contentType(), body.get());
+        reply.body(artifact.get().contentType(), body.get(), artifactPace);
+    }
+
+    void artifactPace(Duration pace) {
+        artifactPace = pace;
     }
 
     private static void pause(long millis) {

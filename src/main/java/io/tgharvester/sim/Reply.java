@@ -3,7 +3,9 @@ package io.tgharvester.sim;
 import com.sun.net.httpserver.HttpExchange;
 import io.tgharvester.sim.FaultPlan.Fault;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +18,7 @@ import java.util.regex.Pattern;
  */
 final class Reply {
     private static final Pattern BYTES_FROM = Pattern.compile("bytes=(\\d{1,9})-");
+    private static final int PACED_SLICES = 8;
 
     private final HttpExchange exchange;
     private final int requestId;
@@ -56,13 +59,14 @@ final class Reply {
     /**
      * A raw download, as an HTTP server or CDN serves a file: whole (200), or from the byte a {@code Range:
      * bytes=<first>-} asks for (206 with its Content-Range; 416 from beyond the end). Other range forms are ignored,
-     * as the HTTP rules allow. A truncation fault stops half way although Content-Length promised it all.
+     * as the HTTP rules allow. Its bytes are spread over {@code pace}, as a slow link would; a truncation fault stops
+     * half way although Content-Length promised it all.
      */
-    void body(String contentType, byte[] bytes) throws IOException {
+    void body(String contentType, byte[] bytes, Duration pace) throws IOException {
         header("Accept-Ranges", "bytes");
         Matcher range = BYTES_FROM.matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Range"), ""));
         if (!range.matches()) {
-            send(200, contentType, bytes, fault == Fault.TRUNCATED ? bytes.length / 2 : bytes.length);
+            send(200, contentType, bytes, fault == Fault.TRUNCATED ? bytes.length / 2 : bytes.length, pace);
             return;
         }
         int first = Integer.parseInt(range.group(1));
@@ -73,16 +77,42 @@ final class Reply {
         }
         byte[] rest = Arrays.copyOfRange(bytes, first, bytes.length);
         header("Content-Range", "bytes " + first + "-" + (bytes.length - 1) + "/" + bytes.length);
-        send(206, contentType, rest, fault == Fault.TRUNCATED ? rest.length / 2 : rest.length);
+        send(206, contentType, rest, fault == Fault.TRUNCATED ? rest.length / 2 : rest.length, pace);
     }
 
-    /** Announces all of {@code bytes} as Content-Length and writes the first {@code written} of them. */
     private void send(int code, String contentType, byte[] bytes, int written) throws IOException {
+        send(code, contentType, bytes, written, Duration.ZERO);
+    }
+
+    /**
+     * Announces all of {@code bytes} as Content-Length and writes the first {@code written} of them: at once, or in
+     * slices with pauses between them that add up to {@code pace}.
+     */
+    private void send(int code, String contentType, byte[] bytes, int written, Duration pace) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         // The JDK server reads a length of 0 as "chunked"; -1 means no body.
         exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+        int slices = pace.isZero() ? 1 : PACED_SLICES;
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes, 0, written);
+            for (int slice = 0; slice < slices; slice++) {
+                if (slice > 0) {
+                    pause(pace.dividedBy(slices - 1));
+                }
+                int from = (int) ((long) written * slice / slices);
+                int to = (int) ((long) written * (slice + 1) / slices);
+                out.write(bytes, from, to - from);
+                out.flush();
+            }
+        }
+    }
+
+    /** A simulator shutting down ends a paced answer where it is, as a server going away would. */
+    private static void pause(Duration duration) throws IOException {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the simulator stopped during a paced answer");
         }
     }
 }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,17 @@ public final class ThreatGridSimulator implements AutoCloseable {
     /** Switches fault injection on (or off with {@link FaultPlan#NONE}) for the requests that follow. */
     public void faults(FaultPlan plan) {
         faults.use(plan);
+    }
+
+    /**
+     * Serves each artifact body over {@code pace}, a slice at a time, as a slow link would, so that a download stays
+     * in flight long enough to be interrupted; zero, the default, serves it at once.
+     */
+    public void artifactPace(Duration pace) {
+        if (pace.isNegative()) {
+            throw new IllegalArgumentException("the artifact pace cannot be negative: " + pace);
+        }
+        handler.artifactPace(pace);
     }
 
     /** No sample is submitted after this moment; the demo uses it to let every analysis finish. */

@@ -5,23 +5,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import org.h2.api.ErrorCode;
 
 /**
  * Read queries: users' own SQL (over a read-only connection) and the fixed ones behind status and reports.
  */
 public final class Queries {
-    /** What a user query may start with; anything else is refused before it reaches the database. */
-    private static final Pattern READ_STATEMENT =
-            Pattern.compile("^(SELECT|WITH|TABLE|VALUES|SHOW|EXPLAIN)\\b", Pattern.CASE_INSENSITIVE);
-
-    /** Quoted strings and identifiers, which may hold a ';' that separates nothing. */
-    private static final Pattern LITERALS = Pattern.compile("'[^']*'|\"[^\"]*\"");
-
     private final Database db;
 
     public Queries(Database db) {
@@ -29,25 +23,33 @@ public final class Queries {
     }
 
     /**
-     * Runs one user-written query. The connection is the READER user's (see db/V3__reader.sql), so even a query
-     * that slips past the statement check cannot write; the check is there to give a clear message.
+     * Runs one user-written query as the READER user (see db/V3__reader.sql), whose rights refuse every write and
+     * every file, link or admin function; {@link QueryText} first makes sure H2 receives exactly one read statement.
+     * Escape processing is off so that H2 runs the very text that was checked.
      */
     public QueryResult userQuery(String sql) {
-        String text = sql.strip();
-        while (text.endsWith(";")) {
-            text = text.substring(0, text.length() - 1).strip();
-        }
-        if (!READ_STATEMENT.matcher(text).find()) {
-            throw new StoreException("only read queries are allowed (SELECT, WITH, TABLE, VALUES, SHOW, EXPLAIN)");
-        }
-        if (LITERALS.matcher(text).replaceAll("").contains(";")) {
-            throw new StoreException("one query at a time: remove the ';' separated statements");
-        }
-        String query = text;
-        return db.withConnection("query failed", conn -> {
+        String query = QueryText.singleReadQuery(sql);
+        try (Connection conn = db.connection(); Statement st = conn.createStatement()) {
             conn.setReadOnly(true);
-            return run(conn, query);
-        });
+            st.setEscapeProcessing(false);
+            return result(st.executeQuery(query));
+        } catch (SQLException e) {
+            throw new StoreException(refusedByRights(e)
+                    ? "refused: sql only reads, and the database does not allow this query (" + reason(e) + ")"
+                    : "query failed: " + reason(e));
+        }
+    }
+
+    private static boolean refusedByRights(SQLException e) {
+        return e.getErrorCode() == ErrorCode.NOT_ENOUGH_RIGHTS_FOR_1
+                || e.getErrorCode() == ErrorCode.ADMIN_RIGHTS_REQUIRED;
+    }
+
+    /** H2's message without the statement it repeats after it, on one line as the error must be. */
+    private static String reason(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        int statement = message.indexOf("; SQL statement:");
+        return (statement < 0 ? message : message.substring(0, statement)).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** Per-user statistics (the {@code user_stats} view), busiest submitters first. */
@@ -116,7 +118,11 @@ public final class Queries {
 
     /** Runs a prepared, bound query: its column labels in lower case, times as UTC OffsetDateTime. */
     static QueryResult result(PreparedStatement st) throws SQLException {
-        try (ResultSet rs = st.executeQuery()) {
+        return result(st.executeQuery());
+    }
+
+    private static QueryResult result(ResultSet query) throws SQLException {
+        try (ResultSet rs = query) {
             ResultSetMetaData meta = rs.getMetaData();
             List<String> columns = new ArrayList<>();
             for (int c = 1; c <= meta.getColumnCount(); c++) {

@@ -1,6 +1,7 @@
 package io.tgharvester.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tgharvester.ChildHarvester;
@@ -8,7 +9,6 @@ import io.tgharvester.sim.SimulatorConfig;
 import io.tgharvester.sim.ThreatGridSimulator;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,37 +17,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The harvester daemon, a separate JVM, killed with SIGKILL at random moments again and again while samples arrive,
- * each time restarted: the end state is what an uninterrupted harvest gives, the simulator's ground truth.
+ * The harvester daemon, a separate JVM, killed with SIGKILL again and again while samples arrive, each time in the
+ * middle of a download, then restarted: the end state is what an uninterrupted harvest gives, the simulator's
+ * ground truth.
  */
 class CrashRecoveryTest {
     private static final String KEY = "crash-test-key";
     private static final int SAMPLES = 35;
+    /** How long each artifact takes to arrive while the kills go on: long enough to be caught in flight. */
+    private static final Duration PACE = Duration.ofMillis(1500);
 
     @TempDir
     Path dataDir;
 
     @Test
-    void repeatedKillNineLosesNothingAndLeavesNoHalfFiles() throws Exception {
+    void repeatedKillNineDuringDownloadsLosesNothingAndLeavesNoHalfFiles() throws Exception {
         SimulatorConfig config = new SimulatorConfig(KEY, List.of("ivy", "jon", "kim"), 0.1, Duration.ofSeconds(1),
                 10, Duration.ofMinutes(10), SAMPLES, Duration.ofMillis(1500), 0.15, 0.2, 0.1, 5L);
         Random random = new Random(9);
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         try (ThreatGridSimulator simulator = new ThreatGridSimulator(config, Clock.systemUTC())) {
             simulator.start(0);
+            simulator.artifactPace(PACE);
             for (int kill = 0; kill < 6; kill++) {
+                Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + kill + ".log");
                 Process daemon = ChildHarvester.start(dataDir, log, simulator.baseUrl().toString(), KEY, "run",
                         "--set", "harvester.fetch-interval=400ms", "--set", "harvester.state-interval=700ms",
                         "--set", "harvester.download-interval=300ms");
-                Thread.sleep(1500 + random.nextInt(2500));
+                // "started" comes after the start-up removed the last kill's .part files: any .part now is this
+                // daemon's own download in flight.
+                ChildHarvester.awaitLog(log, "event=started", daemon);
+                ChildHarvester.awaitDownload(dataDir, log, daemon);
+                Thread.sleep(random.nextLong(PACE.toMillis() / 2)); // a random moment within that download
+
                 daemon.destroyForcibly();
                 assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
+                assertFalse(ChildHarvester.partFiles(dataDir).isEmpty(), "kill " + kill + " came during a download");
             }
+            simulator.artifactPace(Duration.ZERO);
             simulator.stopSubmissions();
             Map<String, String> env = Map.of("TG_API_KEY", KEY, "TG_BASE_URL", simulator.baseUrl().toString(),
                     "TG_DATA_DIR", dataDir.toString());
@@ -68,8 +78,6 @@ class CrashRecoveryTest {
                 HarvestCheck.matchesGroundTruth(new Queries(db), simulator.groundTruth(), Instant.now(), dataDir);
             }
         }
-        try (Stream<Path> files = Files.walk(dataDir.resolve("artifacts"))) {
-            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".part")).toList());
-        }
+        assertEquals(List.of(), ChildHarvester.partFiles(dataDir), "the restarts removed every .part file");
     }
 }

@@ -73,12 +73,7 @@ class KillDuringDownloadTest {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
 
         Process harvester = ChildHarvester.start(dataDir, log, wm.baseUrl(), "kill-test-key", "run", "--once");
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (files(".part").isEmpty()) {
-            assertTrue(Instant.now().isBefore(deadline) && harvester.isAlive(),
-                    "no download started:\n" + Files.readString(log));
-            Thread.sleep(20);
-        }
+        ChildHarvester.awaitDownload(dataDir, log, harvester);
         harvester.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
         assertTrue(harvester.waitFor(10, TimeUnit.SECONDS));
 
@@ -115,11 +110,7 @@ class KillDuringDownloadTest {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
 
         Process daemon = ChildHarvester.start(dataDir, log, wm.baseUrl(), "kill-test-key", "run");
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (files(".part").isEmpty()) {
-            assertTrue(Instant.now().isBefore(deadline) && daemon.isAlive(), Files.readString(log));
-            Thread.sleep(20);
-        }
+        ChildHarvester.awaitDownload(dataDir, log, daemon);
         Instant stopAsked = Instant.now();
         daemon.destroy(); // SIGTERM
         assertTrue(daemon.waitFor(15, TimeUnit.SECONDS), "SIGTERM did not stop the daemon");

@@ -148,6 +148,10 @@ class RunOnceCommandTest {
         CliRun.Result refused = CliRun.run(env(), "sql", "DELETE FROM samples");
         assertEquals(5, refused.exitCode());
         assertTrue(refused.err().contains("only read queries"), refused.err());
+        CliRun.Result hidden = CliRun.run(env(), "sql", "EXPLAIN ANALYZE DELETE FROM samples");
+        assertEquals(5, hidden.exitCode());
+        assertEquals(1, hidden.err().lines().count(), hidden.err());
+        assertTrue(hidden.err().startsWith("tg-harvester: refused: sql only reads"), hidden.err());
         assertEquals("login,submissions\r\ncarol,1\r\n",
                 CliRun.run(env(), "sql", "SELECT login, submissions FROM user_stats", "--format", "csv").out());
     }

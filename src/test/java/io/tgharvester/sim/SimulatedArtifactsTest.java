@@ -11,6 +11,7 @@ import io.tgharvester.sim.EbmlElements.Element;
 import io.tgharvester.sim.PcapRecords.Packet;
 import io.tgharvester.sim.SimulatedAnalysis.DroppedFile;
 import io.tgharvester.sim.SimulatedAnalysis.Ioc;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -256,6 +257,27 @@ class SimulatedArtifactsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aPacedArtifactStartsAtOnceAndArrivesWholeOnlyAfterThePace() throws Exception {
+        SimulatedSample sample = sample(s -> s.finalState().equals("succ"));
+        running.simulator().artifactPace(Duration.ofSeconds(1));
+
+        long started = System.nanoTime();
+        HttpResponse<InputStream> response = running.calls().streamed(artifact(sample, "analysis.json"));
+        long headersAfter = System.nanoTime() - started;
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readAllBytes();
+        }
+        long wholeAfter = System.nanoTime() - started;
+
+        assertEquals(200, response.statusCode());
+        assertTrue(headersAfter < 500_000_000L, "the answer starts at once, not after " + headersAfter + " ns");
+        assertTrue(wholeAfter >= 1_000_000_000L, "the last bytes come after the pace, not after " + wholeAfter + " ns");
+        assertEquals(running.simulator().groundTruth().artifactSha256(sample.id(), "analysis.json").orElseThrow(),
+                sha256(body));
     }
 
     private SimulatedSample sample(Predicate<SimulatedSample> wanted) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.squareup.moshi.Moshi;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,7 +35,17 @@ final class SimulatorCalls {
     }
 
     HttpResponse<byte[]> get(String pathAndQuery) throws IOException, InterruptedException {
-        return raw(pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "api_key=" + key);
+        return raw(withKey(pathAndQuery));
+    }
+
+    /** Like {@link #get}, but answers as soon as the headers have come, while the body may still be arriving. */
+    HttpResponse<InputStream> streamed(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + withKey(pathAndQuery))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private String withKey(String pathAndQuery) {
+        return pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "api_key=" + key;
     }
 
     /** The {@code data} of a 200 envelope. */
