@@ -20,15 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a GET again, that call alone and within seconds, when it fails on the way (a reset or refused connection, a
- * timeout) or the server answers that it is busy (429, 502, 503, 504): up to {@code attempts} in all, each after a
- * random wait of up to base·2ⁿ⁻¹ ("full jitter", so that clients refused together do not come back together), no
- * longer than {@code maxWait}. A Retry-After up to {@code maxWait} is waited out exactly; a longer one, and the last
+ * timeout) or the server answers that it is busy or failing (429, 500, 502, 503, 504: the set the AWS SDKs' standard
+ * retry mode retries): up to {@code attempts} in all, each after a random wait of up to base·2ⁿ⁻¹ ("full jitter", so
+ * that clients refused together do not come back together), no longer than {@code maxWait}. A Retry-After up to {@code maxWait} is waited out exactly; a longer one, and the last
  * attempt's failure, go back to the caller as they came, for the schedule-level pause. Every Threat Grid call of the
  * harvester is a GET, which the server may receive twice without harm.
  */
 final class RetryInterceptor implements Interceptor {
     private static final Logger log = LoggerFactory.getLogger(RetryInterceptor.class);
-    private static final Set<Integer> BUSY = Set.of(429, 502, 503, 504);
+    private static final Set<Integer> BUSY = Set.of(429, 500, 502, 503, 504);
     /** How often a wait looks whether its call was cancelled: a stopping harvester cancels its calls. */
     private static final long CANCEL_CHECK_MILLIS = 20;
 

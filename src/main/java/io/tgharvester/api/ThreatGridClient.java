@@ -193,7 +193,7 @@ public final class ThreatGridClient {
             throw new MalformedResponse(endpoint, "HTTP 206 without a byte range in Content-Range");
         }
         InputStream stream = !mayBeJson(name, body.contentType()) ? body.byteStream()
-                : new EnvelopeCheckedBody(body.byteStream(), () -> {
+                : new EnvelopeCheckedBody(body.source(), () -> {
                     Optional<WireTypes.ErrorBody> error = envelopeError(body.source());
                     if (error.isPresent()) {
                         throw failureIn200(endpoint, error.get(), response.headers());

@@ -113,6 +113,15 @@ class RetryInterceptorTest {
     }
 
     @Test
+    void anInternalServerErrorIsRetriedAsTheAwsSdksStandardModeDoes() {
+        firstThen(LIST, aResponse().withStatus(500), onePage());
+
+        assertEquals(1, client().listSamples(T0, 10, 0).samples().size());
+
+        assertEquals(2, requests(LIST));
+    }
+
+    @Test
     void aConnectionClosedWithoutAnAnswerIsRetried() {
         firstThen(LIST, aResponse().withFault(Fault.EMPTY_RESPONSE), onePage());
 

@@ -319,6 +319,20 @@ class ArtifactCollectorTest {
     }
 
     @Test
+    void aJsonArtifactCutWhileItIsCheckedForAnErrorEnvelopeResumesFromTheBytesThatCame() throws Exception {
+        byte[] analysis = ("{\"metadata\": {\"note\": \"" + "x".repeat(3_000) + "\"}}").getBytes(StandardCharsets.UTF_8);
+        try (BreakingArtifactServer server = new BreakingArtifactServer(ID, "analysis.json", analysis,
+                BreakingArtifactServer.cutAfter(1_000), BreakingArtifactServer.rest())) {
+            collector(server.baseUrl(), 1).run();
+
+            assertEquals(List.of(Optional.empty(), Optional.of("bytes=1000-")), server.ranges());
+        }
+        assertEquals(List.of(List.of("done", (long) analysis.length, sha256(analysis))),
+                rows("SELECT status, bytes, sha256 FROM artifacts WHERE name = 'analysis.json'"));
+        assertArrayEquals(analysis, Files.readAllBytes(dataDir.resolve("artifacts").resolve(ID).resolve("analysis.json")));
+    }
+
+    @Test
     void aServerThatIgnoresTheRangeSendsTheWholeFileAndTheDownloadStartsOverWithIt() throws Exception {
         byte[] artifact = capture();
         try (BreakingArtifactServer server = new BreakingArtifactServer(ID, PCAP, artifact,
