@@ -13,13 +13,16 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,19 +73,28 @@ public final class ArtifactCollector implements Stage {
             thread.setDaemon(true);
             return thread;
         });
+        CompletionService<Finished> finished = new ExecutorCompletionService<>(pool);
         AtomicReference<RuntimeException> serverFailure = new AtomicReference<>();
         try {
-            List<ArtifactTask> tasks;
-            // Tasks failing in this round get a retry time after roundStart, so the loop cannot pick them up again.
-            while (!transfers.stopping() && serverFailure.get() == null
-                    && !(tasks = store.due(roundStart, BATCH)).isEmpty()) {
-                List<Future<Result>> results = new ArrayList<>();
-                for (ArtifactTask task : tasks) {
-                    results.add(pool.submit(() -> downloadUnlessRoundEnded(task, serverFailure)));
+            // A new download starts as soon as one ends, rather than batch after batch: one that waits out a retry
+            // never holds up the others.
+            Deque<ArtifactTask> queued = new ArrayDeque<>();
+            Set<String> running = new HashSet<>();
+            while (true) {
+                while (running.size() < concurrency && !transfers.stopping() && serverFailure.get() == null) {
+                    ArtifactTask task = next(queued, running, roundStart);
+                    if (task == null) {
+                        break;
+                    }
+                    running.add(key(task));
+                    finished.submit(() -> new Finished(task, downloadUnlessRoundEnded(task, serverFailure)));
                 }
-                for (Future<Result> result : results) {
-                    tally.add(await(result));
+                Optional<Finished> done = running.isEmpty() ? Optional.empty() : await(finished);
+                if (done.isEmpty()) {
+                    break;
                 }
+                running.remove(key(done.get().task()));
+                tally.add(done.get().result());
             }
         } finally {
             pool.shutdownNow();
@@ -95,6 +107,22 @@ public final class ArtifactCollector implements Stage {
                     tally.done, tally.absent, tally.failed, tally.bytes);
         }
         return 0;
+    }
+
+    /**
+     * The next due task that is not running yet, or null when there is none. Tasks failing in this round get a retry
+     * time after roundStart, so they are not picked up again.
+     */
+    private ArtifactTask next(Deque<ArtifactTask> queued, Set<String> running, Instant roundStart) {
+        if (queued.isEmpty()) {
+            store.due(roundStart, BATCH + running.size()).stream().filter(t -> !running.contains(key(t)))
+                    .forEach(queued::add);
+        }
+        return queued.poll();
+    }
+
+    private static String key(ArtifactTask task) {
+        return task.sampleId() + "/" + task.name();
     }
 
     private Result downloadUnlessRoundEnded(ArtifactTask task, AtomicReference<RuntimeException> serverFailure) {
@@ -119,12 +147,13 @@ public final class ArtifactCollector implements Stage {
         return noWaitAsked && !client.recentCalls().serverDown();
     }
 
-    private static Result await(Future<Result> result) {
+    /** The next download to end; empty when this thread is interrupted (shutting down). */
+    private static Optional<Finished> await(CompletionService<Finished> finished) {
         try {
-            return result.get();
+            return Optional.of(finished.take().get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result(Kind.STOPPED, 0);
+            return Optional.empty();
         } catch (ExecutionException e) {
             throw new IllegalStateException("a download failed unexpectedly", e.getCause());
         }
@@ -179,6 +208,9 @@ public final class ArtifactCollector implements Stage {
     private enum Kind { DONE, ABSENT, FAILED, STOPPED }
 
     private record Result(Kind kind, long bytes) {
+    }
+
+    private record Finished(ArtifactTask task, Result result) {
     }
 
     private static final class Tally {
