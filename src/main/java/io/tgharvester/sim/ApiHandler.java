@@ -32,6 +32,7 @@ final class ApiHandler implements HttpHandler {
     private final FaultDraws faults;
     private final AtomicInteger requestIds = new AtomicInteger(1000);
     private volatile Duration artifactPace = Duration.ZERO;
+    private volatile Duration latency = Duration.ZERO;
     private final JsonAdapter<Object> json = new Moshi.Builder().build().adapter(Object.class);
 
     ApiHandler(SimulatorConfig config, Clock clock, SimulatedOrg org, FaultDraws faults) {
@@ -46,6 +47,7 @@ final class ApiHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            pause(latency.toMillis());
             Fault fault = faults.next();
             Reply reply = new Reply(exchange, requestIds.incrementAndGet(), fault);
             switch (fault) {
@@ -150,6 +152,10 @@ final class ApiHandler implements HttpHandler {
             return;
         }
         reply.body(artifact.get().contentType(), body.get(), artifactPace);
+    }
+
+    void latency(Duration delay) {
+        latency = delay;
     }
 
     void artifactPace(Duration pace) {

@@ -102,14 +102,26 @@ public final class ThreatGridSimulator implements AutoCloseable {
     }
 
     /**
+     * Answers every request {@code latency} late, as a service across a wide-area link does (a round trip and the
+     * server's own time); zero, the default, answers at once, as only loopback can.
+     */
+    public void latency(Duration latency) {
+        handler.latency(notNegative(latency, "latency"));
+    }
+
+    /**
      * Serves each artifact body over {@code pace}, a slice at a time, as a slow link would, so that a download stays
      * in flight long enough to be interrupted; zero, the default, serves it at once.
      */
     public void artifactPace(Duration pace) {
-        if (pace.isNegative()) {
-            throw new IllegalArgumentException("the artifact pace cannot be negative: " + pace);
+        handler.artifactPace(notNegative(pace, "artifact pace"));
+    }
+
+    private static Duration notNegative(Duration duration, String what) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("the " + what + " cannot be negative: " + duration);
         }
-        handler.artifactPace(pace);
+        return duration;
     }
 
     /** No sample is submitted after this moment; the demo uses it to let every analysis finish. */
