@@ -93,10 +93,12 @@ final class Reply {
         // The JDK server reads a length of 0 as "chunked"; -1 means no body.
         exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
         int slices = pace.isZero() ? 1 : PACED_SLICES;
+        long started = System.nanoTime();
         try (OutputStream out = exchange.getResponseBody()) {
             for (int slice = 0; slice < slices; slice++) {
                 if (slice > 0) {
-                    pause(pace.dividedBy(slices - 1));
+                    // to a point in time, so that the pauses add up to the whole pace however each one rounds
+                    pauseUntil(started + pace.toNanos() * slice / (slices - 1));
                 }
                 int from = (int) ((long) written * slice / slices);
                 int to = (int) ((long) written * (slice + 1) / slices);
@@ -107,9 +109,11 @@ final class Reply {
     }
 
     /** A simulator shutting down ends a paced answer where it is, as a server going away would. */
-    private static void pause(Duration duration) throws IOException {
+    private static void pauseUntil(long nanoTime) throws IOException {
         try {
-            Thread.sleep(duration.toMillis());
+            for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("the simulator stopped during a paced answer");
