@@ -68,9 +68,11 @@ class LeakScanControlTest {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(503)
                 .withBody(TgJson.error(503, "maintenance " + PLANTED))));
 
-        CliRun.Result inProcess = CliRun.run(env(), "run", "--once");
+        // The server never recovers here: the default patience (2m) would only make each run wait longer.
+        CliRun.Result inProcess = CliRun.run(env(), "run", "--once", "--set", "harvester.once.patience=1s");
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-        Process child = ChildHarvester.start(dataDir, log, wm.baseUrl(), KEY, "run", "--once");
+        Process child = ChildHarvester.start(dataDir, log, wm.baseUrl(), KEY, "run", "--once",
+                "--set", "harvester.once.patience=1s");
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
 
         assertEquals(4, inProcess.exitCode());
