@@ -128,6 +128,14 @@ public final class ThreatGridClient {
         http.dispatcher().cancelAll();
     }
 
+    /**
+     * The cheapest call that shows whether Threat Grid answers again after an outage: a page of at most one sample,
+     * submitted from now on. Throws the {@link ApiException} of its failure.
+     */
+    public void probe() {
+        listSamples(clock.instant(), 1, 0);
+    }
+
     /** What became of the calls of the last two minutes. */
     public CallStats.Window recentCalls() {
         return calls.window();

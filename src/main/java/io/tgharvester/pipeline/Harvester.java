@@ -80,7 +80,7 @@ public final class Harvester implements AutoCloseable {
             SampleStore samples = new SampleStore(db, config.artifacts());
             return new Harvester(lock, db, client,
                     new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
-                            config.backoffBase(), config.backoffMax(), client::recentCalls), clock),
+                            config.backoffBase(), config.backoffMax(), client::recentCalls), clock, client::probe),
                     new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
                             config.pageSize()),
                     new StateChecker(client, samples, clock, config.staleAfter()),

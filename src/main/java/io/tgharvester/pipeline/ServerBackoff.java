@@ -18,8 +18,9 @@ import java.util.random.RandomGenerator;
  * still fails after its own quick retries pauses nothing: the stage tries again on its next run, and the client's
  * throttle already slows calls in proportion to refusals. Everything pauses only when the server looks down (the
  * calls of the last minutes nearly all failed, or it is unreachable again and again), when it asked for a Retry-After
- * longer than a call's retries wait, or when only an operator can help (refused key, untrusted certificate). The
- * first stage to run after a pause is the probe: its success ends the pause at once, its failure lengthens it.
+ * longer than a call's retries wait, or when only an operator can help (refused key, untrusted certificate). After a
+ * pause a cheap probe call goes first ({@link #probeDue()}): its success ends the incident at once, its failure
+ * lengthens the pause.
  */
 public final class ServerBackoff {
     private final Clock clock;
@@ -29,6 +30,7 @@ public final class ServerBackoff {
     private final Supplier<CallStats.Window> recentCalls;
     private int failureStreak;
     private int pausesInARow;
+    private boolean pausedSinceSuccess;
     private Instant blockedUntil = Instant.MIN;
 
     /**
@@ -55,7 +57,10 @@ public final class ServerBackoff {
     public synchronized Optional<Duration> failed(ApiException failure) {
         failureStreak++;
         Optional<Duration> pause = pauseFor(failure);
-        pause.ifPresent(wait -> blockedUntil = clock.instant().plus(wait));
+        pause.ifPresent(wait -> {
+            blockedUntil = clock.instant().plus(wait);
+            pausedSinceSuccess = true;
+        });
         return pause;
     }
 
@@ -64,8 +69,14 @@ public final class ServerBackoff {
         int ended = failureStreak;
         failureStreak = 0;
         pausesInARow = 0;
+        pausedSinceSuccess = false;
         blockedUntil = Instant.MIN;
         return ended;
+    }
+
+    /** Whether a pause has ended with no success since: a probe should tell whether the server answers again. */
+    public synchronized boolean probeDue() {
+        return pausedSinceSuccess && blockedUntil().isEmpty();
     }
 
     /** Failures since the last success, paused or not. */

@@ -20,12 +20,15 @@ public final class StageRunner {
     private final JobRunStore runs;
     private final ServerBackoff backoff;
     private final Clock clock;
+    /** A cheap call to Threat Grid, made after a pause before any stage's own calls. */
+    private final Runnable probe;
     private volatile boolean stopping;
 
-    public StageRunner(JobRunStore runs, ServerBackoff backoff, Clock clock) {
+    public StageRunner(JobRunStore runs, ServerBackoff backoff, Clock clock, Runnable probe) {
         this.runs = runs;
         this.backoff = backoff;
         this.clock = clock;
+        this.probe = probe;
     }
 
     /**
@@ -48,6 +51,10 @@ public final class StageRunner {
             return StageResult.skipped(stage.name());
         }
         try {
+            if (backoff.probeDue()) {
+                probe.run();
+                log.info("event=recovered probe=ok after_failures={}", backoff.succeeded());
+            }
             int newSuccesses = stage.run();
             runs.succeeded(stage.name(), clock.instant());
             int ended = backoff.succeeded();

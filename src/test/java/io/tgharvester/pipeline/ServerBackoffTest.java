@@ -1,6 +1,7 @@
 package io.tgharvester.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tgharvester.TestClock;
@@ -36,6 +37,21 @@ class ServerBackoffTest {
         assertEquals(Optional.empty(), backoff.failed(outage()));
         assertEquals(Optional.empty(), backoff.blockedUntil());
         assertEquals(1, backoff.failureStreak());
+    }
+
+    @Test
+    void aProbeIsDueOnceAPauseHasEndedAndUntilTheNextSuccess() {
+        backoff.failed(outage());
+        assertFalse(backoff.probeDue(), "no pause, nothing to probe");
+
+        down();
+        Duration pause = backoff.failed(outage()).orElseThrow();
+        assertFalse(backoff.probeDue(), "not while the pause lasts");
+        clock.advance(pause);
+        assertTrue(backoff.probeDue());
+
+        backoff.succeeded();
+        assertFalse(backoff.probeDue());
     }
 
     @Test

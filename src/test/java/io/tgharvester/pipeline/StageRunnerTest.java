@@ -56,7 +56,7 @@ class StageRunnerTest {
                     Duration.ofMinutes(10), Duration.ofDays(1), 100);
             ServerBackoff backoff = new ServerBackoff(clock, new Random(2), Duration.ofSeconds(15),
                     Duration.ofMinutes(15), client::recentCalls);
-            StageRunner runner = new StageRunner(new JobRunStore(db), backoff, clock);
+            StageRunner runner = new StageRunner(new JobRunStore(db), backoff, clock, client::probe);
             wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(503)));
 
             assertEquals(StageResult.Status.FAILED, runner.run(fetcher).status());
@@ -73,18 +73,22 @@ class StageRunnerTest {
             assertEquals(callsWhenDown, calls(), "no call while paused");
 
             clock.set(firstPauseEnds);
-            assertEquals(StageResult.Status.FAILED, runner.run(fetcher).status(), "the probe after the pause");
+            assertEquals(StageResult.Status.FAILED, runner.run(fetcher).status(), "the probe after the pause fails");
+            assertTrue(limitsAsked().subList(callsWhenDown, calls()).stream().allMatch("1"::equals),
+                    "only the probe, a page of one, went out: " + limitsAsked());
             Duration secondPause = Duration.between(clock.instant(), backoff.blockedUntil().orElseThrow());
             assertTrue(secondPause.compareTo(Duration.between(Instant.parse("2026-11-20T10:00:00Z"), firstPauseEnds))
                     > 0, "a failed probe lengthens the pause");
 
             wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of()))));
             clock.advance(secondPause);
+            int beforeRecovery = calls();
             assertEquals(StageResult.Status.DONE, runner.run(fetcher).status());
             assertEquals(Optional.empty(), backoff.blockedUntil(), "a successful probe resumes every stage at once");
+            assertEquals(List.of("1", "100"), limitsAsked().subList(beforeRecovery, calls()), "the probe, then the fetch");
 
             assertEquals(1, count(events, Level.WARN, "event=stage-failed"), "one line per incident");
-            assertEquals(1, count(events, Level.INFO, "event=recovered stage=fetch"));
+            assertEquals(1, count(events, Level.INFO, "event=recovered probe=ok"));
             assertEquals(List.of(List.of("fetch")), new Queries(db).userQuery(
                     "SELECT job FROM job_runs WHERE last_failure_at < last_success_at").rows());
         } finally {
@@ -95,6 +99,12 @@ class StageRunnerTest {
 
     private static int calls() {
         return wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size();
+    }
+
+    /** The limit of each list call, in the order sent. */
+    private static List<String> limitsAsked() {
+        return wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).stream()
+                .map(r -> r.queryParameter("limit").firstValue()).toList();
     }
 
     private static long count(ListAppender<ILoggingEvent> events, Level level, String text) {
