@@ -17,8 +17,6 @@ import java.util.stream.Stream;
  * next listing, from the watermark less the overlap, still covers any sample this one missed.
  */
 public record FetchPosition(Optional<Instant> watermark, Optional<Instant> lastNewest, Optional<Listing> inProgress) {
-    public static final FetchPosition NONE = new FetchPosition(Optional.empty(), Optional.empty(), Optional.empty());
-
     /** The same position with {@code listing} still under way. */
     public FetchPosition continuing(Listing listing) {
         return new FetchPosition(watermark, lastNewest, Optional.of(listing));
