@@ -83,7 +83,8 @@ final class RetryInterceptor implements Interceptor {
             // The path only: in query mode the URL's query holds the key.
             log.debug("event=call-retry endpoint={} attempt={} of={} wait_ms={} cause=\"{}\"",
                     request.url().encodedPath(), attempt + 1, policy.attempts(), wait.toMillis(), cause);
-            pause(chain.call(), wait);
+            RetryWaits waits = request.tag(RetryWaits.class);
+            pause(chain.call(), wait, waits == null ? RetryWaits.NONE : waits);
             retries.incrementAndGet();
         }
     }
@@ -95,9 +96,13 @@ final class RetryInterceptor implements Interceptor {
         return Duration.ofMillis(random.nextLong(ceiling + 1));
     }
 
-    /** Waits {@code wait} out, unless the call is cancelled or the thread interrupted first. */
-    private static void pause(Call call, Duration wait) throws IOException {
+    /**
+     * Waits {@code wait} out, unless the call is cancelled or the thread interrupted first; {@code waits} is told when
+     * the wait begins and ends.
+     */
+    private static void pause(Call call, Duration wait, RetryWaits waits) throws IOException {
         long end = System.nanoTime() + wait.toNanos();
+        waits.waitBegins();
         try {
             for (long left = wait.toNanos(); left > 0 && !call.isCanceled(); left = end - System.nanoTime()) {
                 Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CANCEL_CHECK_MILLIS));
@@ -105,6 +110,8 @@ final class RetryInterceptor implements Interceptor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to try the call again");
+        } finally {
+            waits.waitEnds();
         }
         if (call.isCanceled()) {
             throw new IOException("Canceled");

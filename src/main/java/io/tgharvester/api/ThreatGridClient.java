@@ -180,12 +180,17 @@ public final class ThreatGridClient {
      * stands for (see {@link #envelopeError}).
      */
     public Optional<ArtifactStream> openArtifact(String sampleId, String name, long from) {
+        return openArtifact(sampleId, name, from, RetryWaits.NONE);
+    }
+
+    /** As {@link #openArtifact(String, String, long)}, with what the call does while it waits out a retry. */
+    public Optional<ArtifactStream> openArtifact(String sampleId, String name, long from, RetryWaits waits) {
         if (!SampleIds.isValid(sampleId) || from < 0) {
             throw new IllegalArgumentException("not a sample id and offset: " + sampleId + " " + from);
         }
         String endpoint = "/api/v2/samples/" + sampleId + "/" + name;
         // With a Range header OkHttp asks for no gzip, so offsets count the same bytes as the first answer's.
-        Call<ResponseBody> call = service.artifact(sampleId, name, from > 0 ? "bytes=" + from + "-" : null);
+        Call<ResponseBody> call = service.artifact(sampleId, name, from > 0 ? "bytes=" + from + "-" : null, waits);
         Response<ResponseBody> response = send(endpoint, call);
         if (response.code() == 404) {
             closeQuietly(response.errorBody());

@@ -7,6 +7,7 @@ import retrofit2.http.Header;
 import retrofit2.http.Path;
 import retrofit2.http.Query;
 import retrofit2.http.Streaming;
+import retrofit2.http.Tag;
 
 /** The Threat Grid v2 endpoints the harvester calls. The key is added by {@link ApiKeyInterceptor}. */
 interface ThreatGridService {
@@ -23,9 +24,12 @@ interface ThreatGridService {
     @GET("api/v2/samples/state")
     Call<WireTypes.StateEnvelope> states(@Query("ids") String idsJson);
 
-    /** {@code range} null: the whole artifact (Retrofit sends no header for a null value). */
+    /**
+     * {@code range} null: the whole artifact (Retrofit sends no header for a null value). {@code waits} travels as
+     * the request's tag to the {@link RetryInterceptor}.
+     */
     @Streaming
     @GET("api/v2/samples/{id}/{name}")
     Call<ResponseBody> artifact(@Path("id") String sampleId, @Path("name") String name,
-                                @Header("Range") String range);
+                                @Header("Range") String range, @Tag RetryWaits waits);
 }

@@ -4,12 +4,14 @@ import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.MalformedResponse;
 import io.tgharvester.api.RateLimited;
 import io.tgharvester.api.RequestRejected;
+import io.tgharvester.api.RetryWaits;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.artifacts.StoredArtifact;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.ArtifactTask;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
     private static final int BATCH = 50;
+    /**
+     * Downloads under way for each transfer slot: a download waiting out a retry gives its slot up, and another
+     * transfers meanwhile.
+     */
+    private static final int DOWNLOADS_PER_SLOT = 4;
 
     private final ArtifactStore store;
     private final Clock clock;
@@ -68,7 +76,9 @@ public final class ArtifactCollector implements Stage {
     public int run() {
         Instant roundStart = clock.instant();
         Tally tally = new Tally();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, task -> {
+        int downloads = concurrency * DOWNLOADS_PER_SLOT;
+        Semaphore slots = new Semaphore(concurrency);
+        ExecutorService pool = Executors.newFixedThreadPool(downloads, task -> {
             Thread thread = new Thread(task, "tg-download");
             thread.setDaemon(true);
             return thread;
@@ -77,17 +87,18 @@ public final class ArtifactCollector implements Stage {
         AtomicReference<RuntimeException> serverFailure = new AtomicReference<>();
         try {
             // A new download starts as soon as one ends, rather than batch after batch: one that waits out a retry
-            // never holds up the others.
+            // never holds up the others. At most `concurrency` of them transfer at a time (slots).
             Deque<ArtifactTask> queued = new ArrayDeque<>();
             Set<String> running = new HashSet<>();
             while (true) {
-                while (running.size() < concurrency && !transfers.stopping() && serverFailure.get() == null) {
+                while (running.size() < downloads && !transfers.stopping() && serverFailure.get() == null) {
                     ArtifactTask task = next(queued, running, roundStart);
                     if (task == null) {
                         break;
                     }
                     running.add(key(task));
-                    finished.submit(() -> new Finished(task, downloadUnlessRoundEnded(task, serverFailure)));
+                    finished.submit(() -> new Finished(task, downloadUnlessRoundEnded(task, new Slot(slots),
+                            serverFailure)));
                 }
                 Optional<Finished> done = running.isEmpty() ? Optional.empty() : await(finished);
                 if (done.isEmpty()) {
@@ -125,18 +136,22 @@ public final class ArtifactCollector implements Stage {
         return task.sampleId() + "/" + task.name();
     }
 
-    private Result downloadUnlessRoundEnded(ArtifactTask task, AtomicReference<RuntimeException> serverFailure) {
-        if (transfers.stopping() || serverFailure.get() != null) {
+    private Result downloadUnlessRoundEnded(ArtifactTask task, Slot slot,
+                                            AtomicReference<RuntimeException> serverFailure) {
+        if (!slot.take() || transfers.stopping() || serverFailure.get() != null) {
+            slot.release();
             return new Result(Kind.STOPPED, 0);
         }
         try {
-            return download(task);
+            return download(task, slot);
         } catch (RuntimeException e) {
             if (passing(e)) {
                 return failed(task, e);
             }
             serverFailure.compareAndSet(null, e);
             return new Result(Kind.STOPPED, 0);
+        } finally {
+            slot.release();
         }
     }
 
@@ -159,9 +174,9 @@ public final class ArtifactCollector implements Stage {
         }
     }
 
-    private Result download(ArtifactTask task) {
+    private Result download(ArtifactTask task, RetryWaits waits) {
         try {
-            Optional<StoredArtifact> fetched = download.fetch(task.sampleId(), task.name());
+            Optional<StoredArtifact> fetched = download.fetch(task.sampleId(), task.name(), waits);
             if (fetched.isEmpty()) {
                 store.markAbsent(task, clock.instant());
                 log.debug("event=artifact-absent sample={} name={}", task.sampleId(), task.name());
@@ -211,6 +226,47 @@ public final class ArtifactCollector implements Stage {
     }
 
     private record Finished(ArtifactTask task, Result result) {
+    }
+
+    /** One download's hold on a transfer slot, given up while it waits out a retry; used by one thread. */
+    private static final class Slot implements RetryWaits {
+        private final Semaphore slots;
+        private boolean held;
+
+        Slot(Semaphore slots) {
+            this.slots = slots;
+        }
+
+        /** False when interrupted while waiting for a slot (the round is being stopped). */
+        boolean take() {
+            try {
+                slots.acquire();
+                held = true;
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        void release() {
+            if (held) {
+                held = false;
+                slots.release();
+            }
+        }
+
+        @Override
+        public void waitBegins() {
+            release();
+        }
+
+        @Override
+        public void waitEnds() throws InterruptedIOException {
+            if (!take()) {
+                throw new InterruptedIOException("stopped while waiting for a download slot");
+            }
+        }
     }
 
     private static final class Tally {

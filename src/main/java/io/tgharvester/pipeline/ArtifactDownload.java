@@ -2,6 +2,7 @@ package io.tgharvester.pipeline;
 
 import io.tgharvester.api.ArtifactStream;
 import io.tgharvester.api.ContentRange;
+import io.tgharvester.api.RetryWaits;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.artifacts.PartialArtifact;
@@ -36,7 +37,7 @@ final class ArtifactDownload {
      * The artifact stored whole under its final name, or empty when the analysis has none (404). Throws the
      * IOException of the last cut when every resume was cut too; the {@code .part} file is gone either way.
      */
-    Optional<StoredArtifact> fetch(String sampleId, String name) throws IOException {
+    Optional<StoredArtifact> fetch(String sampleId, String name, RetryWaits waits) throws IOException {
         try (PartialArtifact part = files.begin(sampleId, name)) {
             OptionalLong total = OptionalLong.empty();
             IOException cut = null;
@@ -45,7 +46,7 @@ final class ArtifactDownload {
                     throw new IOException("stopping");
                 }
                 long from = part.held();
-                Optional<ArtifactStream> opened = client.openArtifact(sampleId, name, from);
+                Optional<ArtifactStream> opened = client.openArtifact(sampleId, name, from, waits);
                 if (opened.isEmpty()) {
                     return Optional.empty();
                 }

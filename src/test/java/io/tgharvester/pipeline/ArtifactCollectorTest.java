@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +34,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -258,6 +260,25 @@ class ArtifactCollectorTest {
         assertEquals(List.of(List.of(3L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'done'"));
         assertEquals(TestApi.PACKAGED_RETRIES.attempts(),
                 wm.findAll(getRequestedFor(urlPathEqualTo(BASE + "processes.json"))).size());
+    }
+
+    @Test
+    void aDownloadWaitingOutARetryGivesItsSlotToAnother() {
+        stubAll();
+        // analysis.json comes first in the queue and is told to come back in a second
+        wm.stubFor(get(BASE + "analysis.json").inScenario("busy").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("free"));
+        wm.stubFor(get(BASE + "analysis.json").inScenario("busy").whenScenarioStateIs("free")
+                .willReturn(aResponse().withBody(body("analysis.json"))));
+
+        collector(1).run(); // one transfer at a time
+
+        assertEquals(List.of(List.of(4L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'done'"));
+        List<String> order = wm.getAllServeEvents().stream()
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .map(e -> e.getRequest().getUrl().substring(BASE.length())).toList();
+        assertEquals("analysis.json", order.get(order.size() - 1),
+                "the others were downloaded while analysis.json waited: " + order);
     }
 
     @Test
