@@ -50,10 +50,10 @@ public final class Database implements AutoCloseable {
                 setReaderPassword(owner, url, secrets);
                 return new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()));
             } catch (SQLException e) {
-                if (!heldByAProcessThatJustDied(e) || System.nanoTime() > giveUp) {
+                if (!lockedForAMoment(e) || System.nanoTime() > giveUp) {
                     throw new StoreException("cannot open the database", e);
                 }
-                log.info("event=database-lock-wait detail=\"the last process on this data dir stopped moments ago;"
+                log.info("event=database-lock-wait detail=\"another process opened or left this data dir moments ago;"
                         + " waiting for H2 to release its lock\"");
                 sleep(Duration.ofMillis(500));
             }
@@ -101,16 +101,19 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * H2's lock file outlives a process killed with SIGKILL, and H2 refuses to open the database until the file has
-     * gone quiet for a few seconds ("recently modified", or "locked by another process" while the dead process's
-     * auto-server address is still in it). Restarting right after a crash is normal for a supervised daemon, so
-     * wait. A live holder never causes these: AUTO_SERVER connects to it instead.
+     * H2's lock held for a moment, worth waiting out. Its lock file outlives a process killed with SIGKILL, and H2
+     * refuses to open the database until the file has gone quiet for a few seconds ("recently modified", or "locked
+     * by another process" while the dead process's auto-server address is still in it); restarting right after a
+     * crash is normal for a supervised daemon. And two processes opening the file at the same instant, such as
+     * {@code status} beside a starting daemon, leave one with "Another process was faster". A live holder causes
+     * neither once it is up: AUTO_SERVER connects to it instead.
      */
-    private static boolean heldByAProcessThatJustDied(Throwable e) {
+    private static boolean lockedForAMoment(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && (sql.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1
                     || sql.getErrorCode() == ErrorCode.ERROR_OPENING_DATABASE_1
-                    && String.valueOf(sql.getMessage()).contains("Lock file recently modified"))) {
+                    && (String.valueOf(sql.getMessage()).contains("Lock file recently modified")
+                    || String.valueOf(sql.getMessage()).contains("Another process was faster")))) {
                 return true;
             }
         }
