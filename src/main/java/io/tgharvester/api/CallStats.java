@@ -48,6 +48,12 @@ public final class CallStats {
         unreachableInARow++;
     }
 
+    /** Forgets the window: the server answers again after an outage, and its refusals no longer describe it. */
+    synchronized void clear() {
+        outcomes.clear();
+        unreachableInARow = 0;
+    }
+
     /** The calls and acceptances in the window, as of now. */
     public synchronized Window window() {
         expire();

@@ -130,10 +130,12 @@ public final class ThreatGridClient {
 
     /**
      * The cheapest call that shows whether Threat Grid answers again after an outage: a page of at most one sample,
-     * submitted from now on. Throws the {@link ApiException} of its failure.
+     * submitted from now on. Throws the {@link ApiException} of its failure. Its success clears the throttle's
+     * window, so calls resume at full rate at once rather than as the outage's refusals age out.
      */
     public void probe() {
         listSamples(clock.instant(), 1, 0);
+        calls.clear();
     }
 
     /** What became of the calls of the last two minutes. */

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.tgharvester.TestApi;
 import io.tgharvester.TestClock;
 import io.tgharvester.TgJson;
+import io.tgharvester.api.CallStats;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.JobRunStore;
@@ -86,6 +87,8 @@ class StageRunnerTest {
             assertEquals(StageResult.Status.DONE, runner.run(fetcher).status());
             assertEquals(Optional.empty(), backoff.blockedUntil(), "a successful probe resumes every stage at once");
             assertEquals(List.of("1", "100"), limitsAsked().subList(beforeRecovery, calls()), "the probe, then the fetch");
+            assertEquals(new CallStats.Window(1, 1, 0), client.recentCalls(),
+                    "the probe's success cleared the outage's refusals, so nothing is held back");
 
             assertEquals(1, count(events, Level.WARN, "event=stage-failed"), "one line per incident");
             assertEquals(1, count(events, Level.INFO, "event=recovered probe=ok"));
