@@ -12,6 +12,7 @@ public final class ApiUnavailable extends ApiException {
         this.retryAfter = retryAfter;
     }
 
+    @Override
     public Optional<Duration> retryAfter() {
         return retryAfter;
     }

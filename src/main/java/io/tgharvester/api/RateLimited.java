@@ -13,6 +13,7 @@ public final class RateLimited extends ApiException {
         this.retryAfter = retryAfter;
     }
 
+    @Override
     public Optional<Duration> retryAfter() {
         return retryAfter;
     }

@@ -1,5 +1,6 @@
 package io.tgharvester.pipeline;
 
+import io.tgharvester.api.ApiException;
 import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.MalformedResponse;
 import io.tgharvester.api.RateLimited;
@@ -157,9 +158,8 @@ public final class ArtifactCollector implements Stage {
 
     /** A 5xx, 429 or lost connection left after the call's own retries, with no Retry-After, from a server that is up. */
     private boolean passing(RuntimeException e) {
-        boolean noWaitAsked = e instanceof ApiUnavailable u && u.retryAfter().isEmpty()
-                || e instanceof RateLimited r && r.retryAfter().isEmpty();
-        return noWaitAsked && !client.recentCalls().serverDown();
+        return e instanceof ApiException api && (api instanceof ApiUnavailable || api instanceof RateLimited)
+                && api.retryAfter().isEmpty() && !client.recentCalls().serverDown();
     }
 
     /** The next download to end; empty when this thread is interrupted (shutting down). */

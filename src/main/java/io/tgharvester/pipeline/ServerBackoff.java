@@ -1,10 +1,8 @@
 package io.tgharvester.pipeline;
 
 import io.tgharvester.api.ApiException;
-import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.CallStats;
-import io.tgharvester.api.RateLimited;
 import io.tgharvester.api.ServerNotTrusted;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,10 +86,8 @@ public final class ServerBackoff {
         if (failure instanceof AuthenticationFailed || failure instanceof ServerNotTrusted) {
             return Optional.of(cap);
         }
-        Optional<Duration> asked = failure instanceof RateLimited r ? r.retryAfter()
-                : failure instanceof ApiUnavailable u ? u.retryAfter() : Optional.empty();
-        if (asked.isPresent()) {
-            return asked;
+        if (failure.retryAfter().isPresent()) {
+            return failure.retryAfter();
         }
         if (!recentCalls.get().serverDown()) {
             return Optional.empty();
