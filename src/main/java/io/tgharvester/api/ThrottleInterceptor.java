@@ -1,13 +1,7 @@
 package io.tgharvester.api;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.util.function.DoubleSupplier;
-import javax.net.ssl.SSLException;
 import okhttp3.Interceptor;
 import okhttp3.Response;
 
@@ -41,7 +35,7 @@ final class ThrottleInterceptor implements Interceptor {
         try {
             response = chain.proceed(chain.request());
         } catch (IOException e) {
-            if (!chain.call().isCanceled() && noAnswer(e)) {
+            if (!chain.call().isCanceled() && TransportFailure.of(e) != TransportFailure.OTHER) {
                 stats.unreachable();
             }
             throw e;
@@ -52,13 +46,6 @@ final class ThrottleInterceptor implements Interceptor {
             stats.accepted();
         }
         return response;
-    }
-
-    /** Failed to connect, resolve or hear back in time; a TLS refusal is an answer of sorts and not counted. */
-    private static boolean noAnswer(IOException e) {
-        return !(e instanceof SSLException) && (e instanceof ConnectException || e instanceof UnknownHostException
-                || e instanceof NoRouteToHostException || e instanceof InterruptedIOException
-                || e instanceof SocketException);
     }
 
     /** An attempt the throttle kept from the server. */
