@@ -12,6 +12,7 @@ import io.tgharvester.sim.SimulatorConfig;
 import io.tgharvester.sim.ThreatGridSimulator;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,8 @@ class KillDuringListingTest {
             for (int killAt : List.of(40, 90)) {
                 Process run = ChildHarvester.start(dataDir, log, simulator.baseUrl().toString(), KEY, "run", "--once");
                 while (listCalls(simulator).size() < killAt) {
-                    assertTrue(run.isAlive(), "run --once ended before the kill: it did not continue the listing");
+                    assertTrue(run.isAlive(), "run --once ended before the kill: it did not continue the listing:\n"
+                            + Files.readString(log));
                     Thread.sleep(5);
                 }
                 run.destroyForcibly();
