@@ -39,7 +39,10 @@ public final class ConfigLoader {
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
             "harvester.download.retry-max", "harvester.download.concurrency", "harvester.backoff.base", "harvester.backoff.max",
             "harvester.once.patience",
-            "harvester.report.schedule", "harvester.report.zone", "harvester.report.period");
+            "harvester.report.schedule", "harvester.report.zone", "harvester.report.period",
+            "harvester.plugins-dir", "harvester.analyze.attempts", "harvester.analyze.retry-base",
+            "harvester.analyze.retry-max", "harvester.analyze.timeout",
+            "harvester.alert.min-threat-score", "harvester.alert.webhook-url", "harvester.alert.webhook-timeout");
 
     /** Environment names kept for the documented short spellings. */
     private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir");
@@ -154,7 +157,32 @@ public final class ConfigLoader {
                 duration(v, "harvester.backoff.base"),
                 duration(v, "harvester.backoff.max"),
                 duration(v, "harvester.once.patience"),
-                reportSchedule(v));
+                reportSchedule(v),
+                analyzers(v));
+    }
+
+    private static HarvesterConfig.AnalyzerSettings analyzers(Map<String, String> v) {
+        return new HarvesterConfig.AnalyzerSettings(Path.of(require(v, "harvester.plugins-dir")),
+                wholeNumber(v, "harvester.analyze.attempts", 1, 100), duration(v, "harvester.analyze.retry-base"),
+                duration(v, "harvester.analyze.retry-max"), duration(v, "harvester.analyze.timeout"), alertRule(v));
+    }
+
+    /** The alert rule is off while no minimum score is set; a webhook without one would never be called. */
+    private static Optional<HarvesterConfig.AlertRule> alertRule(Map<String, String> v) {
+        Optional<URI> webhook = uri(v, "harvester.alert.webhook-url");
+        if (webhook.filter(url -> !List.of("http", "https").contains(url.getScheme().toLowerCase(Locale.ROOT)))
+                .isPresent()) {
+            throw new ConfigException("harvester.alert.webhook-url: only http and https URLs can be POSTed to");
+        }
+        if (v.getOrDefault("harvester.alert.min-threat-score", "").isBlank()) {
+            if (webhook.isPresent()) {
+                throw new ConfigException("harvester.alert.webhook-url is set but harvester.alert.min-threat-score is"
+                        + " not: set the threat score (0-100) from which a sample raises an alert");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new HarvesterConfig.AlertRule(wholeNumber(v, "harvester.alert.min-threat-score", 0, 100),
+                webhook, duration(v, "harvester.alert.webhook-timeout")));
     }
 
     private static Optional<HarvesterConfig.ReportSchedule> reportSchedule(Map<String, String> v) {

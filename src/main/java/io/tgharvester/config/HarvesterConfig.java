@@ -35,7 +35,8 @@ public record HarvesterConfig(
         Duration backoffBase,
         Duration backoffMax,
         Duration oncePatience,
-        Optional<ReportSchedule> reportSchedule) {
+        Optional<ReportSchedule> reportSchedule,
+        AnalyzerSettings analyzers) {
 
     /**
      * The daemon's scheduled HTML report: a Quartz cron expression (seconds first, e.g. {@code 0 0 6 * * ?}) read in
@@ -49,6 +50,23 @@ public record HarvesterConfig(
      * (doubling, with full jitter), and the longest wait, for a backoff or a Retry-After the call waits out.
      */
     public record CallRetries(int attempts, Duration base, Duration maxWait) {
+    }
+
+    /**
+     * Analyzer plugins (harvester.plugins-dir, harvester.analyze.*): where plugin jars are found; how many calls a
+     * sample gets from an analyzer that keeps failing, the wait before the second (doubling, with jitter, up to
+     * {@code retryMax}), and how long one call may take; and the built-in alert rule, when configured.
+     */
+    public record AnalyzerSettings(Path pluginsDir, int attempts, Duration retryBase, Duration retryMax,
+                                   Duration timeout, Optional<AlertRule> alert) {
+    }
+
+    /**
+     * harvester.alert.*: samples whose threat score is at least {@code minThreatScore} are written to
+     * {@code <data-dir>/alerts.jsonl} and, if set, POSTed to {@code webhookUrl} (each call at most
+     * {@code webhookTimeout}).
+     */
+    public record AlertRule(int minThreatScore, Optional<URI> webhookUrl, Duration webhookTimeout) {
     }
 
     /** How the API key travels: a bearer header, the {@code api_key} query parameter, or header first with fallback. */

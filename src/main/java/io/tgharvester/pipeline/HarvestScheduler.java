@@ -16,9 +16,10 @@ import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * All Quartz wiring: the four stage jobs on their intervals, in memory (the database is the durable queue), and
+ * All Quartz wiring: the stage jobs on their intervals, in memory (the database is the durable queue), and
  * optionally the report job on its cron schedule. Parsing runs on the download interval too, and right after every
- * download round; the download job also runs once more when a failed artifact is due before its next tick.
+ * download round, and the analyzers likewise right after every parse round; the download job also runs once more when
+ * a failed artifact is due before its next tick.
  */
 public final class HarvestScheduler implements AutoCloseable {
     static final String HARVESTER = "harvester";
@@ -28,6 +29,7 @@ public final class HarvestScheduler implements AutoCloseable {
     static final String REPORT = "report";
     private static final JobKey WRITE_REPORT = JobKey.jobKey("write-report");
     static final JobKey PARSE = JobKey.jobKey("parse-analyses");
+    static final JobKey ANALYZE = JobKey.jobKey("analyze-samples");
 
     private final Scheduler scheduler;
     private final Harvester harvester;
@@ -46,6 +48,7 @@ public final class HarvestScheduler implements AutoCloseable {
             schedule(CheckStatesJob.class, STATE, stateEvery);
             schedule(DownloadArtifactsJob.class, DOWNLOAD, downloadEvery);
             schedule(ParseAnalysesJob.class, PARSE, downloadEvery);
+            schedule(AnalyzeSamplesJob.class, ANALYZE, downloadEvery);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up the Quartz scheduler: " + e.getMessage(), e);
         }

@@ -1,5 +1,9 @@
 package io.tgharvester.pipeline;
 
+import io.tgharvester.analyze.AlertAnalyzer;
+import io.tgharvester.analyze.AnalyzerContext;
+import io.tgharvester.analyze.AnalyzerPlugins;
+import io.tgharvester.analyze.SampleAnalyzer;
 import io.tgharvester.api.ApiException;
 import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.AuthenticationFailed;
@@ -9,6 +13,7 @@ import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.correlate.AnalysisParser;
+import io.tgharvester.store.AnalyzerStore;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.CorrelationStore;
 import io.tgharvester.store.DataDirLock;
@@ -31,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of one data dir, wired: it holds the data dir's lock, the database and the four stages. Used for one
- * pass ({@link #runOnce()}) or by {@link HarvestScheduler} for the daemon.
+ * The pipeline of one data dir, wired: it holds the data dir's lock, the database, the stages and the analyzers. Used
+ * for one pass ({@link #runOnce()}) or by {@link HarvestScheduler} for the daemon.
  */
 public final class Harvester implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Harvester.class);
@@ -47,13 +52,16 @@ public final class Harvester implements AutoCloseable {
     private final StateChecker stateChecker;
     private final ArtifactCollector collector;
     private final AnalysisIndexer indexer;
+    private final AnalyzerPlugins plugins;
+    private final SampleAnalysis analysis;
     private final Clock clock;
     /** How long {@link #runOnce} keeps a stage going through passing faults and pauses. */
     private final Duration patience;
 
     private Harvester(DataDirLock lock, Database db, ThreatGridClient client, StageRunner runner,
                       SampleFetcher fetcher, StateChecker stateChecker, ArtifactCollector collector,
-                      AnalysisIndexer indexer, Clock clock, Duration patience) {
+                      AnalysisIndexer indexer, AnalyzerPlugins plugins, SampleAnalysis analysis, Clock clock,
+                      Duration patience) {
         this.lock = lock;
         this.db = db;
         this.client = client;
@@ -62,6 +70,8 @@ public final class Harvester implements AutoCloseable {
         this.stateChecker = stateChecker;
         this.collector = collector;
         this.indexer = indexer;
+        this.plugins = plugins;
+        this.analysis = analysis;
         this.clock = clock;
         this.patience = patience;
     }
@@ -78,6 +88,11 @@ public final class Harvester implements AutoCloseable {
                         leftovers);
             }
             SampleStore samples = new SampleStore(db, config.artifacts());
+            AnalyzerPlugins plugins = analyzers(config, clock);
+            SampleAnalysis analysis = new SampleAnalysis(config.dataDir(), new AnalyzerStore(db), plugins.analyzers(),
+                    new RetryDelay(config.analyzers().retryBase(), config.analyzers().retryMax(), new Random()),
+                    config.analyzers().attempts(), config.analyzers().timeout(), clock);
+            analysis.register();
             return new Harvester(lock, db, client,
                     new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
                             config.backoffBase(), config.backoffMax(), client::recentCalls), clock, client::probe),
@@ -87,7 +102,7 @@ public final class Harvester implements AutoCloseable {
                     new ArtifactCollector(client, new ArtifactStore(db), files, clock,
                             new RetryDelay(config.retryBase(), config.retryMax(), new Random()),
                             config.downloadConcurrency()),
-                    indexer(config.dataDir(), db, clock), clock, config.oncePatience());
+                    indexer(config.dataDir(), db, clock), plugins, analysis, clock, config.oncePatience());
         } catch (IOException e) {
             lock.close();
             throw new UncheckedIOException("cannot clean the artifacts directory", e);
@@ -97,6 +112,15 @@ public final class Harvester implements AutoCloseable {
         }
     }
 
+    /** The built-in analyzers that are configured, the classpath's and those in the plugins dir, opened. */
+    private static AnalyzerPlugins analyzers(HarvesterConfig config, Clock clock) {
+        List<SampleAnalyzer> builtIns = config.analyzers().alert()
+                .<List<SampleAnalyzer>>map(rule -> List.of(new AlertAnalyzer(rule, config.dataDir(), clock)))
+                .orElse(List.of());
+        return AnalyzerPlugins.load(builtIns,
+                new AnalyzerContext(config.dataDir(), config.analyzers().pluginsDir(), clock));
+    }
+
     /** The parse stage of the data dir {@code db} belongs to; {@code reindex} uses it beside a running daemon. */
     public static AnalysisIndexer indexer(Path dataDir, Database db, Clock clock) {
         return new AnalysisIndexer(dataDir, new ParseStateStore(db), new CorrelationStore(db), new AnalysisParser(),
@@ -104,7 +128,7 @@ public final class Harvester implements AutoCloseable {
     }
 
     /**
-     * One full pass: fetch, state check, downloads, then parsing. A stage that fails on a passing fault, or finds all
+     * One full pass: fetch, state check, downloads, parsing, then the analyzers. A stage that fails on a passing fault, or finds all
      * calls paused, runs again (after the pause, or a short wait) until it succeeds or {@code patience} has passed
      * since the pass began; then, or on a refused key, an untrusted certificate or a local failure, the pass ends
      * there with that stage's failure. Downloads that failed in the pass are tried again when their retry falls due
@@ -149,7 +173,7 @@ public final class Harvester implements AutoCloseable {
     }
 
     private List<Stage> stages() {
-        return List.of(fetcher, stateChecker, collector, indexer);
+        return List.of(fetcher, stateChecker, collector, indexer, analysis);
     }
 
     /**
@@ -228,8 +252,14 @@ public final class Harvester implements AutoCloseable {
         return indexer;
     }
 
+    SampleAnalysis analysis() {
+        return analysis;
+    }
+
     @Override
     public void close() {
+        analysis.close();
+        plugins.close();
         db.close();
         lock.close();
     }

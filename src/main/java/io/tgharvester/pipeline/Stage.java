@@ -2,7 +2,7 @@ package io.tgharvester.pipeline;
 
 /** One step of the pipeline. It reads its work from the database and leaves its results there. */
 public interface Stage {
-    /** Short name used in logs and the job_runs table: fetch, state, download. */
+    /** Short name used in logs and the job_runs table: fetch, state, download, parse, analyze. */
     String name();
 
     /**

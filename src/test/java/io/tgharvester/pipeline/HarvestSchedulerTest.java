@@ -121,7 +121,8 @@ class HarvestSchedulerTest {
             Thread.sleep(600);
             assertEquals(listCalls, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(),
                     "no call after the scheduler stopped");
-            assertEquals(List.of(List.of("download"), List.of("fetch"), List.of("parse"), List.of("state")),
+            assertEquals(List.of(List.of("analyze"), List.of("download"), List.of("fetch"), List.of("parse"),
+                            List.of("state")),
                     harvester.queries().userQuery(
                             "SELECT job FROM job_runs WHERE last_success_at IS NOT NULL ORDER BY job").rows());
             assertTrue(listCalls >= 2, "fetch repeats on its interval");

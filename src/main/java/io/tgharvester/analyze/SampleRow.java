@@ -1,0 +1,27 @@
+package io.tgharvester.analyze;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A sample as the {@code samples} table holds it. */
+public record SampleRow(
+        String id,
+        String state,
+        Optional<String> status,
+        Optional<String> filename,
+        Optional<String> login,
+        Optional<Long> organizationId,
+        Optional<Instant> submittedAt,
+        Optional<Instant> finishedAt,
+        Optional<String> sha256,
+        Optional<String> md5,
+        Optional<String> sha1,
+        List<String> tags,
+        Optional<String> vm,
+        Optional<String> os) {
+
+    public SampleRow {
+        tags = List.copyOf(tags);
+    }
+}
