@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,11 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
     private final Clock clock;
     /** One thread per analyzer, so its calls never overlap and a hung one holds up only itself. */
     private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
-    /** Calls that outlived their time limit and may still be running, by analyzer. */
-    private final Map<String, Future<?>> overdue = new HashMap<>();
+    /**
+     * Whether each analyzer's thread is inside a call: after a call outlived its time limit it may still be, and the
+     * analyzer gets no other call until it has come back.
+     */
+    private final Map<String, AtomicBoolean> busy = new HashMap<>();
     private volatile Future<?> current;
     private volatile boolean stopping;
 
@@ -65,11 +69,14 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
         this.attempts = attempts;
         this.timeout = timeout;
         this.clock = clock;
-        analyzers.keySet().forEach(name -> threads.put(name, Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "analyzer-" + name);
-            thread.setDaemon(true);
-            return thread;
-        })));
+        for (String name : analyzers.keySet()) {
+            threads.put(name, Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "analyzer-" + name);
+                thread.setDaemon(true);
+                return thread;
+            }));
+            busy.put(name, new AtomicBoolean());
+        }
     }
 
     @Override
@@ -88,12 +95,10 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
             if (stopping) {
                 break;
             }
-            Future<?> stuck = overdue.get(name);
-            if (stuck != null && !stuck.isDone()) {
+            if (busy.get(name).get()) {
                 log.debug("event=analyzer-skipped analyzer={} detail=\"a call that timed out is still running\"", name);
                 continue;
             }
-            overdue.remove(name);
             analyzeDue(name, analyzers.get(name));
         }
         return 0;
@@ -106,9 +111,9 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
         String after = "";
         List<AnalyzerTask> tasks;
         // Every task leaves a result that is done, or due only after `now`, and ids only grow: the loop ends.
-        while (!stopping && !overdue.containsKey(name) && !(tasks = store.due(name, now, after, BATCH)).isEmpty()) {
+        while (!stopping && !busy.get(name).get() && !(tasks = store.due(name, now, after, BATCH)).isEmpty()) {
             for (AnalyzerTask task : tasks) {
-                if (stopping || overdue.containsKey(name)) {
+                if (stopping || busy.get(name).get()) {
                     break;
                 }
                 if (analyzed(name, analyzer, task)) {
@@ -149,10 +154,16 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
     }
 
     private AnalyzerResult call(String name, SampleAnalyzer analyzer, AnalyzedSample sample) throws CallFailed {
+        AtomicBoolean inCall = busy.get(name);
         Future<AnalyzerResult> call = threads.get(name).submit(() -> {
-            // Libraries a plugin brings may look for their resources through the context class loader.
-            Thread.currentThread().setContextClassLoader(analyzer.getClass().getClassLoader());
-            return analyzer.analyze(sample);
+            inCall.set(true);
+            try {
+                // Libraries a plugin brings may look for their resources through the context class loader.
+                Thread.currentThread().setContextClassLoader(analyzer.getClass().getClassLoader());
+                return analyzer.analyze(sample);
+            } finally {
+                inCall.set(false);
+            }
         });
         current = call;
         try {
@@ -166,7 +177,6 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
             throw new CallFailed(AnalyzerPlugins.describe(e.getCause()));
         } catch (TimeoutException e) {
             call.cancel(true);
-            overdue.put(name, call);
             throw new CallFailed("the call did not end within " + Durations.format(timeout)
                     + " (harvester.analyze.timeout)");
         } catch (CancellationException | InterruptedException e) {
