@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The analyze stage: hands every newly completed sample to each analyzer once, and again after a failed call when its
@@ -116,7 +117,7 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
                 if (stopping || busy.get(name).get()) {
                     break;
                 }
-                if (analyzed(name, analyzer, task)) {
+                if (analyzed(name, analyzer, task, failed == 0)) {
                     done++;
                 } else {
                     failed++;
@@ -129,15 +130,19 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
         }
     }
 
-    /** One call of {@code analyzer} for the task's sample, its outcome recorded; true when it gave a result. */
-    private boolean analyzed(String name, SampleAnalyzer analyzer, AnalyzerTask task) {
+    /**
+     * One call of {@code analyzer} for the task's sample, its outcome recorded; true when it gave a result. A failure
+     * is logged at WARN when it is the round's first for this analyzer, else at DEBUG: the round's summary counts them.
+     */
+    private boolean analyzed(String name, SampleAnalyzer analyzer, AnalyzerTask task, boolean firstFailure) {
         String id = task.sample().id();
         int attempt = task.attempts() + 1;
         Optional<Instant> retryAt = attempt < attempts
                 ? Optional.of(clock.instant().plus(retryDelay.after(task.attempts()))) : Optional.empty();
         store.begin(id, name, attempt, retryAt);
         Map<String, Path> artifacts = new HashMap<>();
-        task.artifactPaths().forEach((artifact, path) -> artifacts.put(artifact, dataDir.resolve(path).toAbsolutePath()));
+        task.artifactPaths().forEach((artifact, path) ->
+                artifacts.put(artifact, dataDir.resolve(path).toAbsolutePath()));
         try {
             AnalyzerResult result = call(name, analyzer, new AnalyzedSample(task.sample(), task.scores(), artifacts,
                     attempt));
@@ -147,7 +152,8 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
             return true;
         } catch (CallFailed e) {
             store.failed(id, name, e.getMessage(), retryAt);
-            log.warn("event=analyzer-failed analyzer={} sample={} attempt={}/{} retry={} error=\"{}\"", name, id,
+            log.atLevel(firstFailure ? Level.WARN : Level.DEBUG).log(
+                    "event=analyzer-failed analyzer={} sample={} attempt={}/{} retry={} error=\"{}\"", name, id,
                     attempt, attempts, retryAt.map(Instant::toString).orElse("never"), e.getMessage());
             return false;
         }
