@@ -4,6 +4,7 @@ import io.tgharvester.config.HarvesterConfig.AlertRule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,8 @@ public final class AlertAnalyzer implements SampleAnalyzer {
             return AnalyzerResult.none();
         }
         String id = sample.sample().id();
-        String line = file.appendOnce(id, AlertLine.of(sample, score.get(), minThreatScore, clock.instant()),
+        String line = file.appendOnce(id, AlertLine.of(sample, score.get(), minThreatScore,
+                        clock.instant().truncatedTo(ChronoUnit.SECONDS)),
                 sample.attempt() > 1);
         Map<String, String> row = new LinkedHashMap<>();
         row.put("threat_score", score.get().toString());

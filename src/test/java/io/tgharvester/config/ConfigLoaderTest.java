@@ -119,6 +119,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAlertRuleIsOffUntilAMinimumScoreIsSetAndAWebhookNeedsOne() {
+        ConfigLoader loader = new ConfigLoader(Map.of(), Optional.empty());
+
+        HarvesterConfig.AnalyzerSettings defaults = loader.load(Optional.empty(), Map.of()).analyzers();
+        assertEquals(new HarvesterConfig.AnalyzerSettings(Path.of("plugins"), 5, Duration.ofMinutes(1),
+                Duration.ofHours(1), Duration.ofMinutes(2), Optional.empty()), defaults);
+        assertEquals(Optional.of(new HarvesterConfig.AlertRule(90, Optional.of(URI.create("https://hooks.example/x")),
+                        Duration.ofSeconds(10))),
+                new ConfigLoader(Map.of("HARVESTER_ALERT_MIN_THREAT_SCORE", "90"), Optional.empty()).load(
+                        Optional.empty(), Map.of("harvester.alert.webhook-url", "https://hooks.example/x"))
+                        .analyzers().alert());
+        assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.alert.min-threat-score", "101"))).getMessage().contains("from 0 to 100"));
+        String webhookAlone = assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.alert.webhook-url", "https://hooks.example/x"))).getMessage();
+        assertTrue(webhookAlone.startsWith("harvester.alert.webhook-url is set but harvester.alert.min-threat-score"
+                + " is not"), webhookAlone);
+        assertTrue(assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.alert.min-threat-score", "50", "harvester.alert.webhook-url", "ftp://h/x")))
+                .getMessage().contains("only http and https"));
+    }
+
+    @Test
     void durationsAcceptTheDocumentedUnits() {
         assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
         assertEquals(Duration.ofSeconds(2), Durations.parse("2s"));
