@@ -36,6 +36,12 @@ import org.slf4j.event.Level;
 public final class SampleAnalysis implements Stage, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SampleAnalysis.class);
     private static final int BATCH = 50;
+    /**
+     * How far before its last complete round an analyzer looks again: a download or parse stamped just before the
+     * round began may have been committed after the round read it; and a clock set back by less than this between
+     * two rounds loses nothing.
+     */
+    private static final Duration OVERLAP = Duration.ofMinutes(10);
 
     private final Path dataDir;
     private final AnalyzerStore store;
@@ -105,14 +111,21 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
         return 0;
     }
 
+    /**
+     * One round of an analyzer: the failed calls due again, and the samples whose downloads or parse changed since
+     * its last complete round (less {@link #OVERLAP}). Only a round that went through all of them moves that mark.
+     */
     private void analyzeDue(String name, SampleAnalyzer analyzer) {
         Instant now = clock.instant();
+        Instant scannedTo = store.scannedTo(name);
+        Instant changedSince = (scannedTo.isBefore(now) ? scannedTo : now).minus(OVERLAP);
         int done = 0;
         int failed = 0;
         String after = "";
         List<AnalyzerTask> tasks;
         // Every task leaves a result that is done, or due only after `now`, and ids only grow: the loop ends.
-        while (!stopping && !busy.get(name).get() && !(tasks = store.due(name, now, after, BATCH)).isEmpty()) {
+        while (!stopping && !busy.get(name).get()
+                && !(tasks = store.due(name, now, changedSince, after, BATCH)).isEmpty()) {
             for (AnalyzerTask task : tasks) {
                 if (stopping || busy.get(name).get()) {
                     break;
@@ -124,6 +137,9 @@ public final class SampleAnalysis implements Stage, AutoCloseable {
                 }
                 after = task.sample().id();
             }
+        }
+        if (!stopping && !busy.get(name).get()) {
+            store.scanned(name, now);
         }
         if (done + failed > 0) {
             log.info("event=samples-analyzed analyzer={} done={} failed={}", name, done, failed);

@@ -19,7 +19,8 @@ import java.util.Optional;
  * The analyzers' queue and results. A sample is due for an analyzer once it has completed since the analyzer first
  * ran: succeeded, no artifact still waiting for its first download, analysis.json parsed (or never to be had), and
  * its last artifact fetched after the analyzer's {@code since}; then once more after each failed call whose retry
- * time has come.
+ * time has come. Samples are looked for among those whose downloads or parse changed since a given time (indexed),
+ * never by reading every sample.
  */
 public final class AnalyzerStore {
     private static final String DUE = """
@@ -31,15 +32,20 @@ public final class AnalyzerStore {
             JOIN analyzers z ON z.analyzer = ?
             LEFT JOIN analyzer_results r ON r.sample_id = s.id AND r.analyzer = z.analyzer
             LEFT JOIN analysis an ON an.sample_id = s.id
-            WHERE s.state = 'succ' AND s.id > ?
+            WHERE s.id IN (
+                  SELECT sample_id FROM analyzer_results
+                  WHERE analyzer = ? AND status = 'failed' AND next_attempt_at <= ? AND sample_id > ?
+                  UNION SELECT sample_id FROM artifacts WHERE fetched_at >= ? AND sample_id > ?
+                  UNION SELECT sample_id FROM parse_state WHERE parsed_at >= ? AND sample_id > ?)
+              AND s.state = 'succ'
               AND (r.sample_id IS NULL OR r.status = 'failed' AND r.next_attempt_at <= ?)
+              AND COALESCE((SELECT MAX(a.fetched_at) FROM artifacts a WHERE a.sample_id = s.id), s.finished_at)
+                  >= z.since
               AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sample_id = s.id
                   AND (a.status = 'pending' OR a.name = 'analysis.json' AND a.status = 'failed'))
               AND (EXISTS (SELECT 1 FROM parse_state ps WHERE ps.sample_id = s.id)
                   OR NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sample_id = s.id
                       AND a.name = 'analysis.json' AND a.status = 'done'))
-              AND COALESCE((SELECT MAX(a.fetched_at) FROM artifacts a WHERE a.sample_id = s.id), s.finished_at)
-                  >= z.since
             ORDER BY s.id LIMIT ?""";
 
     private final Database db;
@@ -52,12 +58,13 @@ public final class AnalyzerStore {
     public void register(Collection<String> analyzers, Instant now) {
         db.inTransaction("cannot record the analyzers", conn -> {
             try (PreparedStatement st = conn.prepareStatement("""
-                    INSERT INTO analyzers (analyzer, since) SELECT ?, ? FROM DUAL
+                    INSERT INTO analyzers (analyzer, since, scanned_to) SELECT ?, ?, ? FROM DUAL
                     WHERE NOT EXISTS (SELECT 1 FROM analyzers WHERE analyzer = ?)""")) {
                 for (String analyzer : analyzers) {
                     st.setString(1, analyzer);
                     Jdbc.setTime(st, 2, now);
-                    st.setString(3, analyzer);
+                    Jdbc.setTime(st, 3, now);
+                    st.setString(4, analyzer);
                     st.addBatch();
                 }
                 return st.executeBatch();
@@ -65,15 +72,49 @@ public final class AnalyzerStore {
         });
     }
 
-    /** Up to {@code limit} samples due for {@code analyzer} at {@code now}, with ids above {@code after}, in id order. */
-    public List<AnalyzerTask> due(String analyzer, Instant now, String after, int limit) {
+    /** Up to when {@code analyzer} has looked at samples whose downloads or parse changed. */
+    public Instant scannedTo(String analyzer) {
+        return db.withConnection("cannot read analyzer " + analyzer, conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT scanned_to FROM analyzers WHERE analyzer = ?")) {
+                st.setString(1, analyzer);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Jdbc.time(rs, "scanned_to") : Optional.<Instant>empty();
+                }
+            }
+        }).orElseThrow(() -> new StoreException("analyzer " + analyzer + " was never registered"));
+    }
+
+    /** Records that {@code analyzer} has looked at every sample whose downloads or parse changed before {@code to}. */
+    public void scanned(String analyzer, Instant to) {
+        db.withConnection("cannot record the progress of analyzer " + analyzer, conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "UPDATE analyzers SET scanned_to = ? WHERE analyzer = ?")) {
+                Jdbc.setTime(st, 1, to);
+                st.setString(2, analyzer);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Up to {@code limit} samples due for {@code analyzer} at {@code now}, with ids above {@code after}, in id order:
+     * failed calls due again, and samples whose downloads or parse changed at or after {@code changedSince}.
+     */
+    public List<AnalyzerTask> due(String analyzer, Instant now, Instant changedSince, String after, int limit) {
         return db.withConnection("cannot read the queue of analyzer " + analyzer, conn -> {
             List<AnalyzerTask> tasks = new ArrayList<>();
             try (PreparedStatement st = conn.prepareStatement(DUE)) {
                 st.setString(1, analyzer);
-                st.setString(2, after);
+                st.setString(2, analyzer);
                 Jdbc.setTime(st, 3, now);
-                st.setInt(4, limit);
+                st.setString(4, after);
+                Jdbc.setTime(st, 5, changedSince);
+                st.setString(6, after);
+                Jdbc.setTime(st, 7, changedSince);
+                st.setString(8, after);
+                Jdbc.setTime(st, 9, now);
+                st.setInt(10, limit);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         tasks.add(new AnalyzerTask(row(rs), scores(rs), Map.of(), rs.getInt("attempts")));

@@ -11,14 +11,18 @@ import io.tgharvester.analyze.SampleAnalyzer;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.config.ConfigLoader;
 import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.correlate.AnalysisParser;
 import io.tgharvester.sim.SimulatorConfig;
 import io.tgharvester.sim.ThreatGridSimulator;
 import io.tgharvester.store.AnalyzerStore;
 import io.tgharvester.store.Database;
+import io.tgharvester.store.ParseStateStore;
 import io.tgharvester.store.Queries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -274,6 +278,29 @@ class SampleAnalysisTest {
             stage.run();
             assertEquals(List.of(2), recording.calls.stream().filter(c -> c.sampleId().equals(interrupted))
                     .map(Call::attempt).toList(), "the analyzer learns that an earlier call may have had effects");
+        }
+    }
+
+    @Test
+    void aSampleWhoseParseEndsAfterARoundIsAnalyzedInALaterOne() throws Exception {
+        Recording recording = new Recording();
+        String late = succeeded.iterator().next();
+        try (Database db = Database.open(dataDir);
+             SampleAnalysis stage = stage(db, Duration.ofSeconds(30), recording)) {
+            try (Connection conn = db.ownerConnection(); Statement st = conn.createStatement()) {
+                st.executeUpdate("DELETE FROM parse_state WHERE sample_id = '" + late + "'");
+            }
+            clock.set(Instant.now().plus(1, ChronoUnit.HOURS));
+            stage.run();
+            assertEquals(succeeded.stream().filter(id -> !id.equals(late)).collect(Collectors.toSet()),
+                    ids(recording.calls), "a sample whose analysis.json is not parsed yet waits");
+
+            clock.advance(Duration.ofMinutes(30));
+            new ParseStateStore(db).markParsed(late, AnalysisParser.VERSION, clock.instant());
+            clock.advance(Duration.ofSeconds(15));
+            stage.run();
+            assertEquals(succeeded, ids(recording.calls));
+            assertEquals(succeeded.size(), recording.calls.size());
         }
     }
 
