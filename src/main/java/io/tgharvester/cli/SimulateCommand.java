@@ -2,6 +2,7 @@ package io.tgharvester.cli;
 
 import io.tgharvester.config.Durations;
 import io.tgharvester.sim.FaultPlan;
+import io.tgharvester.sim.ArtifactSizes;
 import io.tgharvester.sim.ListOrder;
 import io.tgharvester.sim.SimulatorConfig;
 import io.tgharvester.sim.ThreatGridSimulator;
@@ -50,6 +51,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Order of the sample list; sort_by and sort_order are ignored, as Threat Grid documents"
                     + " neither for this call (default: ${DEFAULT-VALUE}).")
     private String order;
+    @Option(names = "--artifact-sizes", defaultValue = "compact", paramLabel = "compact|backlog-mix",
+            description = "Artifacts as small as their content, or padded to a real backlog's size mix (kilobytes to"
+                    + " a few MB, about 1 MB a sample; see docs/BENCHMARKS.md) (default: ${DEFAULT-VALUE}).")
+    private String artifactSizes;
     @Option(names = "--fault-429", defaultValue = "0", paramLabel = "RATE",
             description = "Share of requests answered 429 (half of them with Retry-After).")
     private double rateLimited;
@@ -78,7 +83,7 @@ final class SimulateCommand implements Callable<Integer> {
         SimulatorConfig config = new SimulatorConfig(apiKey, users == null ? defaults.users() : users,
                 defaults.nullLoginRate(), Durations.parse(submitEvery), defaults.historySamples(),
                 defaults.historySpan(), maxSamples, Durations.parse(stateStep), failRate, defaults.noVideoRate(),
-                defaults.noPcapRate(), seed, pageCap, ListOrder.parse(order));
+                defaults.noPcapRate(), seed, pageCap, ListOrder.parse(order), ArtifactSizes.parse(artifactSizes));
         CountDownLatch stopped = new CountDownLatch(1);
         ThreatGridSimulator simulator = new ThreatGridSimulator(config, Clock.systemUTC());
         simulator.faults(new FaultPlan(rateLimited, serverError, reset, slow, truncated, malformed, error200, 2_000,

@@ -20,7 +20,9 @@ final class WebmWriter {
     private WebmWriter() {
     }
 
-    static byte[] video(String sampleId) {
+    /** A recording of about {@code size} bytes where that is more than its compact size (its frames grown). */
+    static byte[] video(String sampleId, int size) {
+        int frameSize = Math.max(384, size / FRAMES);
         byte[] header = element(0x1A45DFA3, concat(
                 uint(0x4286, 1), uint(0x42F7, 1), uint(0x42F2, 4), uint(0x42F3, 8),
                 text(0x4282, "webm"), uint(0x4287, 4), uint(0x4285, 2)));
@@ -35,7 +37,7 @@ final class WebmWriter {
         ByteArrayOutputStream blocks = new ByteArrayOutputStream();
         blocks.writeBytes(uint(0xE7, 0));
         for (int n = 0; n < FRAMES; n++) {
-            byte[] frame = vp8Frame(n == 0, noise, n == 0 ? 1_536 : 384);
+            byte[] frame = vp8Frame(n == 0, noise, n == 0 ? Math.max(1_536, frameSize) : frameSize);
             // track 1 as a one-byte vint, 16-bit timecode relative to the cluster, flags (0x80: key frame)
             byte[] block = ByteBuffer.allocate(4 + frame.length).put((byte) 0x81)
                     .putShort((short) (n * FRAME_MILLIS)).put((byte) (n == 0 ? 0x80 : 0)).put(frame).array();
