@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,8 @@ public final class Harvester implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Harvester.class);
     /** Between two tries of a stage in {@link #runOnce} when no pause is in force. */
     private static final Duration ONCE_RETRY_WAIT = Duration.ofSeconds(1);
+    /** Between two looks for downloaded analyses to parse while {@link #runOnce} downloads. */
+    private static final Duration PARSE_BESIDE_WAIT = Duration.ofMillis(100);
 
     private final DataDirLock lock;
     private final Database db;
@@ -114,17 +118,59 @@ public final class Harvester implements AutoCloseable {
         long giveUp = System.nanoTime() + patience.toNanos();
         List<StageResult> results = new ArrayList<>();
         for (Stage stage : stages()) {
-            StageResult result = runUntilDone(stage, giveUp);
-            while (stage == collector && result.status() == StageResult.Status.DONE
-                    && waitedFor(collector.untilNextRetry(), giveUp)) {
-                result = runUntilDone(stage, giveUp);
-            }
+            StageResult result = stage == collector ? parsingBeside(() -> downloads(giveUp))
+                    : runUntilDone(stage, giveUp);
             results.add(result);
             if (result.status() != StageResult.Status.DONE) {
                 break;
             }
         }
         return results;
+    }
+
+    /** The download stage, run again for failed downloads whose retry falls due within the patience. */
+    private StageResult downloads(long giveUp) {
+        StageResult result = runUntilDone(collector, giveUp);
+        while (result.status() == StageResult.Status.DONE && waitedFor(collector.untilNextRetry(), giveUp)) {
+            result = runUntilDone(collector, giveUp);
+        }
+        return result;
+    }
+
+    /**
+     * {@code downloads} with the parse stage beside them: analyses whose files are down are parsed while the rest
+     * download, not all after the last one (in a backlog, parsing afterwards had added half again to the pass). What
+     * this leaves, and any failure of it, the parse stage proper takes up after the downloads.
+     */
+    private StageResult parsingBeside(Supplier<StageResult> downloads) {
+        AtomicBoolean downloading = new AtomicBoolean(true);
+        Thread parsing = new Thread(() -> {
+            AnalysisIndexer.Tally tally = new AnalysisIndexer.Tally(0, 0);
+            try {
+                while (downloading.get()) {
+                    AnalysisIndexer.Tally round = indexer.parseReady();
+                    tally = tally.plus(round);
+                    if (round.parsed() + round.failed() == 0 && !slept(PARSE_BESIDE_WAIT)) {
+                        break;
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.debug("event=parse-beside-downloads-ended error=\"{}\"", e.getMessage());
+            }
+            tally.log(" detail=\"beside the downloads\"");
+        }, "tg-parse");
+        parsing.setDaemon(true);
+        parsing.start();
+        try {
+            return downloads.get();
+        } finally {
+            downloading.set(false);
+            try {
+                parsing.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private StageResult runUntilDone(Stage stage, long giveUp) {

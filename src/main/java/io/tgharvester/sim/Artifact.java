@@ -3,7 +3,6 @@ package io.tgharvester.sim;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.SplittableRandom;
 
 /**
  * The four downloads of a finished analysis. Their bytes are a pure function of the sample, so every request, and every
@@ -47,13 +46,13 @@ enum Artifact {
     }
 
     private byte[] render(SimulatedSample sample, int padTo) {
-        SplittableRandom noise = ArtifactSizes.noise(this, sample.id());
+        Noise noise = ArtifactSizes.noise(this, sample.id());
         return switch (this) {
             case ANALYSIS -> Json.padded(Json.indented(AnalysisReport.analysis(sample)), padTo, noise);
             case PROCESSES -> Json.padded(Json.indented(Json.object("processes", AnalysisReport.processes(sample))),
                     padTo, noise);
             case PCAP -> PcapWriter.capture(Traffic.of(sample), padTo, noise);
-            case VIDEO -> WebmWriter.video(sample.id(), padTo);
+            case VIDEO -> WebmWriter.video(padTo, noise);
         };
     }
 }

@@ -28,7 +28,7 @@ public enum ArtifactSizes {
         if (this == COMPACT) {
             return 0;
         }
-        SplittableRandom rnd = noise(artifact, sampleId);
+        SplittableRandom rnd = new SplittableRandom(seed(artifact, sampleId));
         double gaussian = gaussian(rnd);
         return switch (artifact) {
             case ANALYSIS -> logNormal(180_000, 0.8, gaussian, 20_000, 3_000_000);
@@ -39,8 +39,12 @@ public enum ArtifactSizes {
     }
 
     /** The noise that fills {@code artifact} of {@code sampleId}: the same for every request. */
-    static SplittableRandom noise(Artifact artifact, String sampleId) {
-        return new SplittableRandom(sampleId.hashCode() * 31L + artifact.ordinal());
+    static Noise noise(Artifact artifact, String sampleId) {
+        return new Noise(seed(artifact, sampleId));
+    }
+
+    private static long seed(Artifact artifact, String sampleId) {
+        return sampleId.hashCode() * 31L + artifact.ordinal();
     }
 
     private static int logNormal(double median, double sigma, double gaussian, int min, int max) {

@@ -4,10 +4,8 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The simulator's one way to write JSON. Objects keep their insertion order, so the same sample gives the same bytes
@@ -44,20 +42,18 @@ final class Json {
      * The JSON object {@code json} grown to about {@code size} bytes by a last member, {@code "padding"}, holding
      * base64 noise: bulk that readers skip as any unknown key. Unchanged when it is that large already.
      */
-    static byte[] padded(byte[] json, int size, SplittableRandom noise) {
+    static byte[] padded(byte[] json, int size, Noise noise) {
         String open = ",\n  \"padding\": \"";
         String close = "\"\n}";
         int fill = size - json.length - open.length() - close.length();
         if (fill <= 0) {
             return json;
         }
-        byte[] raw = new byte[fill * 3 / 4];
-        noise.nextBytes(raw);
         int end = new String(json, StandardCharsets.UTF_8).stripTrailing().lastIndexOf('}');
         ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         out.write(json, 0, end);
         out.writeBytes(open.getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(Base64.getEncoder().encode(raw));
+        out.writeBytes(noise.base64(fill - fill % 4));
         out.writeBytes(close.getBytes(StandardCharsets.US_ASCII));
         return out.toByteArray();
     }

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A classic libpcap capture (version 2.4, Ethernet) of a sample's network sessions: a DNS query and its answer, and
@@ -27,7 +26,7 @@ final class PcapWriter {
 
     private static final int NOISE_DATAGRAM = 1_400;
 
-    static byte[] capture(List<Session> sessions, int padTo, SplittableRandom noise) {
+    static byte[] capture(List<Session> sessions, int padTo, Noise noise) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65_535)
@@ -41,8 +40,7 @@ final class PcapWriter {
         }
         long micros = sessions.isEmpty() ? 0 : sessions.get(sessions.size() - 1).end() * 1_000_000;
         while (out.size() < padTo) {
-            byte[] payload = new byte[NOISE_DATAGRAM];
-            noise.nextBytes(payload);
+            byte[] payload = noise.bytes(NOISE_DATAGRAM);
             micros += 1_000;
             packet(out, micros, true, ipv4(Traffic.SANDBOX_IP, "203.0.113.9", UDP, udp(50_000, 443, payload)));
         }

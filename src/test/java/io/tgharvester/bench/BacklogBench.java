@@ -128,7 +128,7 @@ final class BacklogBench {
         }
         command.addAll(List.of("io.tgharvester.cli.Main", "run", "--once"));
         child(command, Map.of("TG_API_KEY", KEY,
-                "TG_BASE_URL", base.toString(), "TG_DATA_DIR", data.toString(), "TG_LOG_LEVEL", "WARN"));
+                "TG_BASE_URL", base.toString(), "TG_DATA_DIR", data.toString(), "TG_LOG_LEVEL", System.getenv().getOrDefault("TG_LOG_LEVEL", "WARN")));
     }
 
     private static void curl(List<String> urls, Path dir, int concurrency) throws IOException, InterruptedException {
