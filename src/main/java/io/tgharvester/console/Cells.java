@@ -44,7 +44,7 @@ final class Cells {
     /** How long ago {@code then} was, as people say it: "42 s ago", "3 h 5 min ago". */
     static String ago(Instant then, Instant now) {
         Duration age = Duration.between(then, now);
-        return age.isNegative() ? "just now" : ReportValues.duration(age.toSeconds()) + " ago";
+        return age.toSeconds() < 1 ? "just now" : ReportValues.duration(age.toSeconds()) + " ago";
     }
 
     /** A byte count in binary units: 512 B, 1.5 KiB, 367.9 MiB, 2.0 GiB. */

@@ -287,10 +287,10 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    /** Stops listening; requests under way get a second to finish. */
+    /** Stops listening and ends the requests under way: they only read. */
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         threads.shutdownNow();
     }
 }
