@@ -43,7 +43,7 @@ final class Layout {
                 %s<main>
                 <h1>%s</h1>
                 %s</main>
-                <footer>tg-harvester console \u00b7 a read-only view of the harvest database \u00b7 times in UTC</footer>
+                <footer>tg-harvester console \u00b7 a read-only view of the harvest \u00b7 times in UTC</footer>
                 </body>
                 </html>
                 """, title, refresh ? Markup.of(" data-refresh=\"%s\"", REFRESH_SECONDS) : Markup.EMPTY,

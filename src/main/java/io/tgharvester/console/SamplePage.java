@@ -6,7 +6,6 @@ import io.tgharvester.store.CorrelationQueries;
 import io.tgharvester.store.QueryResult;
 import io.tgharvester.store.SampleQueries;
 import io.tgharvester.store.SampleQueries.Section;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;

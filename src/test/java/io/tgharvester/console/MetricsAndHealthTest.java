@@ -104,7 +104,7 @@ class MetricsAndHealthTest {
                      Clock.systemUTC())) {
             PrometheusText metrics = PrometheusText.parse(new ConsoleClient(console.port()).get("/metrics").body());
 
-            assertEquals(6.0, metrics.value("tg_harvester_samples", "state", "succ"), "the eleven hand-counted samples");
+            assertEquals(6.0, metrics.value("tg_harvester_samples", "state", "succ"), "of the eleven hand-counted");
             assertEquals(2.0, metrics.value("tg_harvester_samples", "state", "fail"));
             assertEquals(1.0, metrics.value("tg_harvester_samples", "state", "stale"));
             assertFalse(metrics.has("tg_harvester_api_calls_total"), "no calls are made in this process");
