@@ -53,7 +53,8 @@ final class OverviewPage {
         long bytesDone = queries.artifactsByStatus().rows().stream().filter(row -> "done".equals(row.get(0)))
                 .mapToLong(row -> ((Number) row.get(2)).longValue()).sum();
         Markup kpis = Markup.join(List.of(
-                kpi("Samples", String.valueOf(summary.samples()), summary.samplesByState().size() + " states"),
+                kpi("Samples", String.valueOf(summary.samples()),
+                        summary.samplesByState().getOrDefault("succ", 0L) + " succeeded"),
                 kpi("Last 24 h", String.valueOf(recent.get(0).submissions()), outcomes(recent.get(0))),
                 kpi("Last 7 d", String.valueOf(recent.get(1).submissions()), outcomes(recent.get(1))),
                 kpi("Download backlog", String.valueOf(backlog), summary.artifacts("failed") + " failed"),
