@@ -8,6 +8,7 @@ import io.tgharvester.metrics.HarvestMetrics;
 import io.tgharvester.store.Database;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -28,6 +29,28 @@ final class ConsoleOptions {
     ConsoleSettings settings(HarvesterConfig config) {
         ConsoleSettings configured = config.console();
         return configured.at(bind == null ? configured.bind() : bind, port == null ? configured.port() : port);
+    }
+
+    /**
+     * Serves the console over a read-only connection of its own until the process is stopped (Ctrl-C, SIGTERM):
+     * {@code serve}, and {@code demo --serve} after the demo.
+     */
+    void serveUntilStopped(Main main, HarvesterConfig config) throws InterruptedException {
+        Database db = Database.openReadOnly(config.dataDir());
+        ConsoleServer server;
+        try {
+            server = start(main, config, db, HarvestMetrics.of(db), Optional.empty());
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            db.close();
+            stopped.countDown();
+        }, "tg-harvester-console-stop"));
+        stopped.await();
     }
 
     /** Starts the console over {@code db} (read-only) and says where it is. */

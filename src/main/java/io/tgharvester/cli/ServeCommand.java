@@ -1,12 +1,6 @@
 package io.tgharvester.cli;
 
-import io.tgharvester.config.HarvesterConfig;
-import io.tgharvester.console.ConsoleServer;
-import io.tgharvester.metrics.HarvestMetrics;
-import io.tgharvester.store.Database;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
@@ -25,22 +19,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        HarvesterConfig cfg = config.load(main);
-        Database db = Database.openReadOnly(cfg.dataDir());
-        ConsoleServer server;
-        try {
-            server = console.start(main, cfg, db, HarvestMetrics.of(db), Optional.empty());
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            db.close();
-            stopped.countDown();
-        }, "tg-harvester-console-stop"));
-        stopped.await();
+        console.serveUntilStopped(main, config.load(main));
         return 0;
     }
 }
