@@ -72,20 +72,27 @@ public final class ThreatGridClient {
     }
 
     public static ThreatGridClient connect(HarvesterConfig config) {
+        return connect(config, CallObserver.NONE);
+    }
+
+    /** A client for {@code config} that tells {@code observer} how each attempt of a call ends. */
+    public static ThreatGridClient connect(HarvesterConfig config, CallObserver observer) {
         return connect(config.baseUrl(), config.requireApiKey(), config.authMode(), config.proxy(),
-                config.httpTimeout(), config.callRetries(), ServerTrust.of(config.caFile(), config.pinsSha256()));
+                config.httpTimeout(), config.callRetries(), ServerTrust.of(config.caFile(), config.pinsSha256()),
+                observer);
     }
 
     /** A client that trusts the system's CAs, as for the cloud service or the simulator. */
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
                                            Optional<URI> proxy, Duration timeout,
                                            HarvesterConfig.CallRetries retries) {
-        return connect(baseUrl, key, authMode, proxy, timeout, retries, ServerTrust.systemCas());
+        return connect(baseUrl, key, authMode, proxy, timeout, retries, ServerTrust.systemCas(), CallObserver.NONE);
     }
 
-    public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
-                                           Optional<URI> proxy, Duration timeout,
-                                           HarvesterConfig.CallRetries retries, ServerTrust trust) {
+    private static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
+                                            Optional<URI> proxy, Duration timeout,
+                                            HarvesterConfig.CallRetries retries, ServerTrust trust,
+                                            CallObserver observer) {
         Clock clock = Clock.systemUTC();
         // Outside the key's interceptor, so that each attempt carries the key as it is then.
         RetryInterceptor retrier = new RetryInterceptor(retries, clock, new Random());
@@ -93,6 +100,7 @@ public final class ThreatGridClient {
         CallStats calls = new CallStats(clock, STATS_WINDOW);
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .addInterceptor(retrier)
+                .addInterceptor(new ObservingInterceptor(observer))
                 .addInterceptor(new ThrottleInterceptor(calls, () -> ThreadLocalRandom.current().nextDouble()))
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))
                 .connectTimeout(timeout)

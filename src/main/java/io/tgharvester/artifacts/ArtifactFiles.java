@@ -56,7 +56,7 @@ public final class ArtifactFiles {
     }
 
     /** Only a validated sample id and a plain artifact name ever become a path, so nothing lands outside root. */
-    Path pathOf(String sampleId, String name) {
+    public Path pathOf(String sampleId, String name) {
         if (!SampleIds.isValid(sampleId)) {
             throw new IllegalArgumentException("refusing to store an artifact for invalid sample id " + sampleId);
         }

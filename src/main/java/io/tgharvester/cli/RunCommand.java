@@ -3,14 +3,19 @@ package io.tgharvester.cli;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.config.Durations;
 import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.console.ConsoleServer;
+import io.tgharvester.metrics.HarvestMetrics;
+import io.tgharvester.metrics.PipelineMetrics;
 import io.tgharvester.pipeline.HarvestScheduler;
 import io.tgharvester.pipeline.Harvester;
 import io.tgharvester.pipeline.StageResult;
 import io.tgharvester.report.DailyReportWriter;
 import io.tgharvester.report.HarvestSummary;
+import io.tgharvester.store.Database;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,10 +37,22 @@ final class RunCommand implements Callable<Integer> {
     private ConfigOptions config;
     @Option(names = "--once", description = "One pass and exit: 0 if every stage ran, non-zero with one line if not.")
     private boolean once;
+    @Option(names = "--serve", description = "Also serve the web console, /metrics (with this daemon's calls,"
+            + " retries, pauses and stage durations) and /healthz; see tg-harvester serve.")
+    private boolean serve;
+    @Mixin
+    private ConsoleOptions console;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (once && serve) {
+            throw new IllegalArgumentException("--serve goes with the daemon, not with --once");
+        }
         HarvesterConfig cfg = config.load(main);
+        if (serve) {
+            serveDaemon(cfg);
+            return 0;
+        }
         ThreatGridClient client = ThreatGridClient.connect(cfg);
         Harvester harvester = Harvester.open(cfg, client, Clock.systemUTC());
         if (once) {
@@ -43,8 +60,35 @@ final class RunCommand implements Callable<Integer> {
                 return passOnce(harvester);
             }
         }
-        runDaemon(harvester, cfg);
+        runDaemon(harvester, cfg, () -> { });
         return 0;
+    }
+
+    /**
+     * The daemon with the console: its client and stages report to the console's metrics, and the console reads
+     * the harvest over a read-only connection of its own, as {@code serve} does.
+     */
+    private void serveDaemon(HarvesterConfig cfg) throws InterruptedException {
+        Clock clock = Clock.systemUTC();
+        PipelineMetrics pipeline = new PipelineMetrics();
+        ThreatGridClient client = ThreatGridClient.connect(cfg, pipeline);
+        Harvester harvester = Harvester.open(cfg, client, clock, pipeline);
+        pipeline.watch(client, harvester::pausedUntil, clock);
+        Optional<Database> opened = Optional.empty();
+        try {
+            opened = Optional.of(Database.openReadOnly(cfg.dataDir()));
+            Database reader = opened.get();
+            ConsoleServer server = console.start(main, cfg, reader, HarvestMetrics.of(reader, pipeline),
+                    Optional.of(harvester::pausedUntil));
+            runDaemon(harvester, cfg, () -> {
+                server.close();
+                reader.close();
+            });
+        } catch (RuntimeException e) {
+            opened.ifPresent(Database::close);
+            harvester.close();
+            throw e;
+        }
     }
 
     private int passOnce(Harvester harvester) {
@@ -72,7 +116,9 @@ final class RunCommand implements Callable<Integer> {
         return undone.isEmpty() ? "pass complete" : "left for the next run: " + String.join("; ", undone);
     }
 
-    private void runDaemon(Harvester harvester, HarvesterConfig cfg) throws InterruptedException {
+    /** Runs the schedule until SIGTERM; {@code beforeStop} runs first on the way down (the console stops). */
+    private void runDaemon(Harvester harvester, HarvesterConfig cfg, Runnable beforeStop)
+            throws InterruptedException {
         HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
                 cfg.downloadInterval());
         cfg.reportSchedule().ifPresent(schedule -> scheduler.scheduleReport(schedule,
@@ -81,6 +127,7 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("event=stopping detail=\"waiting for running jobs\"");
+            beforeStop.run();
             scheduler.close();
             harvester.close();
             log.info("event=stopped");

@@ -39,7 +39,9 @@ public final class ConfigLoader {
             "harvester.page-size", "harvester.artifacts", "harvester.download.retry-base",
             "harvester.download.retry-max", "harvester.download.concurrency", "harvester.backoff.base", "harvester.backoff.max",
             "harvester.once.patience",
-            "harvester.report.schedule", "harvester.report.zone", "harvester.report.period");
+            "harvester.report.schedule", "harvester.report.zone", "harvester.report.period",
+            "harvester.console.bind", "harvester.console.port", "harvester.console.token",
+            "harvester.console.health-factor");
 
     /** Environment names kept for the documented short spellings. */
     private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir");
@@ -154,7 +156,21 @@ public final class ConfigLoader {
                 duration(v, "harvester.backoff.base"),
                 duration(v, "harvester.backoff.max"),
                 duration(v, "harvester.once.patience"),
-                reportSchedule(v));
+                reportSchedule(v),
+                console(v));
+    }
+
+    private static ConsoleSettings console(Map<String, String> v) {
+        String token = v.getOrDefault("harvester.console.token", "");
+        String factor = require(v, "harvester.console.health-factor");
+        try {
+            return new ConsoleSettings(require(v, "harvester.console.bind").trim(),
+                    wholeNumber(v, "harvester.console.port", 0, 65_535),
+                    token.isBlank() ? Optional.empty() : Optional.of(new ConsoleToken(token)),
+                    Double.parseDouble(factor));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("harvester.console.health-factor: '" + factor + "' is not a number, e.g. 3");
+        }
     }
 
     private static Optional<HarvesterConfig.ReportSchedule> reportSchedule(Map<String, String> v) {

@@ -35,7 +35,8 @@ public record HarvesterConfig(
         Duration backoffBase,
         Duration backoffMax,
         Duration oncePatience,
-        Optional<ReportSchedule> reportSchedule) {
+        Optional<ReportSchedule> reportSchedule,
+        ConsoleSettings console) {
 
     /**
      * The daemon's scheduled HTML report: a Quartz cron expression (seconds first, e.g. {@code 0 0 6 * * ?}) read in

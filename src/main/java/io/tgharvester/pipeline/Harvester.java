@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,6 +73,12 @@ public final class Harvester implements AutoCloseable {
 
     /** Locks the data dir, opens and migrates its database, and clears what an interrupted download left. */
     public static Harvester open(HarvesterConfig config, ThreatGridClient client, Clock clock) {
+        return open(config, client, clock, StageObserver.NONE);
+    }
+
+    /** As {@link #open(HarvesterConfig, ThreatGridClient, Clock)}, telling {@code observer} of every stage run. */
+    public static Harvester open(HarvesterConfig config, ThreatGridClient client, Clock clock,
+                                 StageObserver observer) {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {
             Database db = Database.open(config.dataDir());
@@ -84,7 +91,8 @@ public final class Harvester implements AutoCloseable {
             SampleStore samples = new SampleStore(db, config.artifacts());
             return new Harvester(lock, db, client,
                     new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
-                            config.backoffBase(), config.backoffMax(), client::recentCalls), clock, client::probe),
+                            config.backoffBase(), config.backoffMax(), client::recentCalls), clock, client::probe,
+                            observer),
                     new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
                             config.pageSize()),
                     new StateChecker(client, samples, clock, config.staleAfter()),
@@ -242,6 +250,11 @@ public final class Harvester implements AutoCloseable {
         stages().forEach(Stage::stop);
         // After the stages know they are stopping, so that a cut download is not recorded as failed.
         client.cancelCalls();
+    }
+
+    /** When the pause of every call to Threat Grid ends, while one is in force. */
+    public Optional<Instant> pausedUntil() {
+        return runner.pausedUntil();
     }
 
     /** Read queries on this harvester's database (status, per-user statistics). */

@@ -22,13 +22,15 @@ public final class StageRunner {
     private final Clock clock;
     /** A cheap call to Threat Grid, made after a pause before any stage's own calls. */
     private final Runnable probe;
+    private final StageObserver observer;
     private volatile boolean stopping;
 
-    public StageRunner(JobRunStore runs, ServerBackoff backoff, Clock clock, Runnable probe) {
+    public StageRunner(JobRunStore runs, ServerBackoff backoff, Clock clock, Runnable probe, StageObserver observer) {
         this.runs = runs;
         this.backoff = backoff;
         this.clock = clock;
         this.probe = probe;
+        this.observer = observer;
     }
 
     /**
@@ -45,6 +47,13 @@ public final class StageRunner {
     }
 
     public StageResult run(Stage stage) {
+        long start = System.nanoTime();
+        StageResult result = runUnlessPaused(stage);
+        observer.ran(result, Duration.ofNanos(System.nanoTime() - start));
+        return result;
+    }
+
+    private StageResult runUnlessPaused(Stage stage) {
         Optional<Instant> blocked = backoff.blockedUntil();
         if (blocked.isPresent()) {
             log.debug("event=stage-skipped stage={} backoff_until={}", stage.name(), blocked.get());

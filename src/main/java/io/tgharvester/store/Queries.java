@@ -6,10 +6,12 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.h2.api.ErrorCode;
 
 /**
@@ -97,6 +99,16 @@ public final class Queries {
                 UNION ALL
                 SELECT 'watermark', submitted_at, NULL, NULL FROM fetch_watermark
                 ORDER BY job""");
+    }
+
+    /** The fetch watermark: the server's submitted_at the next listing starts from (less the overlap). */
+    public Optional<Instant> watermark() {
+        return db.withConnection("query failed", conn -> {
+            try (PreparedStatement st = conn.prepareStatement("SELECT submitted_at FROM fetch_watermark");
+                 ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Jdbc.time(rs, "submitted_at") : Optional.<Instant>empty();
+            }
+        });
     }
 
     /** The listing a round left unfinished (no rows when none is): it continues at next_offset in the next round. */
