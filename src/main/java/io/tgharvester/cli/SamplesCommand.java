@@ -34,9 +34,11 @@ import picocli.CommandLine.ParentCommand;
                 + " first_seen_at, last_checked_at.", "",
                 "Examples:",
                 "  tg-harvester samples --filter 'login__eq(alice) AND state__in(succ,fail)'",
-                "  tg-harvester samples --filter 'submitted_at__gte(2026-11-01) AND NOT tags__regex(test.*)'"
-                        + " --order-by -submitted_at,login --fields id,login,state --format csv",
-                "  tg-harvester samples --filter \"filename__iregex('\\.(exe|dll)$')\" --limit 20 --offset 20"})
+                "  tg-harvester samples --order-by -submitted_at,login --fields id,login,state \\",
+                "      --filter 'submitted_at__gte(2026-11-01) AND NOT tags__regex(test.*)' \\",
+                "      --format csv",
+                "  tg-harvester samples --limit 20 --offset 20 \\",
+                "      --filter \"filename__iregex('\\.(exe|dll)$')\""})
 final class SamplesCommand implements Callable<Integer> {
     static final int DEFAULT_LIMIT = 100;
 
