@@ -98,6 +98,8 @@ class SampleQueriesTest {
             "filename__iregex(\\.exe$); 1 2",
             "filename__like(%.doc_); 3",
             "filename__like(%s%); 2 5 6",
+            "filename__like(setup_EXE); 2",
+            "filename__like(setup\\_EXE); ``",
             "organization_id__eq(10); 1 2",
             "organization_id__gt(10); 3",
             "organization_id__lte(10); 1 2",
