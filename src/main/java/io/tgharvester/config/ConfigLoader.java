@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.quartz.CronExpression;
 
 /**
@@ -59,17 +61,37 @@ public final class ConfigLoader {
     }
 
     public HarvesterConfig load(Optional<Path> configFile, Map<String, String> overrides) {
-        Map<String, String> values = new LinkedHashMap<>(packagedDefaults());
-        installedConfig.filter(Files::isRegularFile).ifPresent(file -> values.putAll(readFile(file)));
+        Map<String, String> values = new LinkedHashMap<>();
+        effective(configFile, overrides).forEach((key, configured) -> values.put(key, configured.value()));
+        return build(values);
+    }
+
+    /** Every key's value after all the layers, with the layer that set it, in key order; nothing is validated. */
+    public SortedMap<String, ConfiguredValue> effective(Optional<Path> configFile, Map<String, String> overrides) {
+        Map<String, String> defaults = packagedDefaults();
+        SortedMap<String, ConfiguredValue> values = new TreeMap<>();
+        layer(values, defaults, ConfigSource.DEFAULT, "packaged defaults");
+        installedConfig.filter(Files::isRegularFile).ifPresent(file -> {
+            // The launcher names the very file the defaults are packaged from: a value left as shipped is a default.
+            Map<String, String> edited = new LinkedHashMap<>(readFile(file));
+            edited.entrySet().removeIf(entry -> entry.getValue().equals(defaults.get(entry.getKey())));
+            layer(values, edited, ConfigSource.FILE, file.toString());
+        });
         configFile.ifPresent(file -> {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("config file " + file + " does not exist");
             }
-            values.putAll(readFile(file));
+            layer(values, readFile(file), ConfigSource.FILE, file.toString());
         });
         values.putAll(fromEnvironment());
-        overrides.forEach((key, value) -> values.put(known(key, "--set"), value));
-        return build(values);
+        overrides.forEach((key, value) ->
+                values.put(known(key, "--set"), new ConfiguredValue(key, value, ConfigSource.FLAG, "--set")));
+        return values;
+    }
+
+    private static void layer(Map<String, ConfiguredValue> values, Map<String, String> layer, ConfigSource source,
+                              String origin) {
+        layer.forEach((key, value) -> values.put(key, new ConfiguredValue(key, value, source, origin)));
     }
 
     /** The relaxed environment name of a key: upper case, '.' and '-' as '_'. */
@@ -77,17 +99,18 @@ public final class ConfigLoader {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private Map<String, String> fromEnvironment() {
-        Map<String, String> values = new LinkedHashMap<>();
+    private Map<String, ConfiguredValue> fromEnvironment() {
+        Map<String, ConfiguredValue> values = new LinkedHashMap<>();
         ENV_ALIASES.forEach((env, key) -> {
             if (environment.containsKey(env)) {
-                values.put(key, environment.get(env));
+                values.put(key, new ConfiguredValue(key, environment.get(env), ConfigSource.ENV, env));
             }
         });
         for (String key : KEYS) {
-            String value = environment.get(environmentName(key));
+            String name = environmentName(key);
+            String value = environment.get(name);
             if (value != null) {
-                values.put(key, value);
+                values.put(key, new ConfiguredValue(key, value, ConfigSource.ENV, name));
             }
         }
         return values;

@@ -4,11 +4,16 @@ import java.util.regex.Pattern;
 
 /**
  * Removes API keys from text by their shape (an {@code api_key} parameter, a bearer token), so that even a message
- * the harvester does not control, such as a library's exception naming a URL, cannot show the key.
+ * the harvester does not control, such as a library's exception naming a URL, cannot show the key; and hides the
+ * secrets among configuration values.
  */
 public final class Redaction {
     private static final Pattern QUERY_KEY = Pattern.compile("(?i)(api_key=)[^&\\s\"'<>]+");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"'<>]+");
+    /** Configuration keys whose values are secrets whole: tg.api-key, and any *-key, *-password, *-token, *-secret. */
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i)(.*[-._])?(key|password|token|secret)");
+    /** The user:password@ of a URL, such as a proxy's. */
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)[^/@\\s]+@");
 
     private Redaction() {
     }
@@ -19,5 +24,19 @@ public final class Redaction {
         }
         String once = QUERY_KEY.matcher(text).replaceAll("$1***");
         return BEARER.matcher(once).replaceAll("$1***");
+    }
+
+    /**
+     * A configuration value as it may be shown: a secret key's value hidden whole (an unset one stays empty, which
+     * says it is unset), credentials in a URL and API keys by their shape hidden in any other.
+     */
+    public static String configValue(String key, String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        if (SECRET_KEY.matcher(key).matches()) {
+            return "***";
+        }
+        return redact(URL_CREDENTIALS.matcher(value).replaceAll("$1***@"));
     }
 }
