@@ -41,6 +41,12 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--max-samples", defaultValue = "0", description = "Stop submitting after this many "
             + "(default: ${DEFAULT-VALUE}, unlimited).")
     private int maxSamples;
+    @Option(names = "--history", defaultValue = "10", paramLabel = "N", description = "Samples submitted before the"
+            + " simulator started, spread over --history-span, most of them finished (default: ${DEFAULT-VALUE}).")
+    private int history;
+    @Option(names = "--history-span", defaultValue = "1h", description = "How far back those reach "
+            + "(default: ${DEFAULT-VALUE}).")
+    private String historySpan;
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice "
             + "(default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -81,8 +87,8 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         SimulatorConfig defaults = SimulatorConfig.defaults(apiKey);
         SimulatorConfig config = new SimulatorConfig(apiKey, users == null ? defaults.users() : users,
-                defaults.nullLoginRate(), Durations.parse(submitEvery), defaults.historySamples(),
-                defaults.historySpan(), maxSamples, Durations.parse(stateStep), failRate, defaults.noVideoRate(),
+                defaults.nullLoginRate(), Durations.parse(submitEvery), history, Durations.parse(historySpan),
+                maxSamples, Durations.parse(stateStep), failRate, defaults.noVideoRate(),
                 defaults.noPcapRate(), seed, pageCap, ListOrder.parse(order), ArtifactSizes.parse(artifactSizes));
         CountDownLatch stopped = new CountDownLatch(1);
         ThreatGridSimulator simulator = new ThreatGridSimulator(config, Clock.systemUTC());
