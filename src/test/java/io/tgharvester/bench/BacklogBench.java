@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * Backlog: N finished samples with a real backlog's artifact size mix ({@link ArtifactSizes#BACKLOG_MIX}) on the
- * loopback simulator (default page cap and order), harvested in the same run by {@code run --once} (a child JVM,
- * shipped defaults), by {@link NaiveHarvest} (a child JVM: list, then each artifact in turn, no fsync) and by
+ * loopback simulator (default page cap and order), harvested in the same run by {@code run --once} (through
+ * scripts/tg-harvester, shipped defaults), by {@link NaiveHarvest} (a child JVM: list, then each artifact in turn, no fsync) and by
  * {@code curl --parallel} fetching only the artifacts at the harvester's download concurrency. Each client runs
  * twice, alternating, and its faster run counts, so that neither gets the simulator's warm-up alone. Targets: the
  * harvester within 1.2x curl's time, and at least 2x as fast as the naive script.
@@ -119,16 +119,11 @@ final class BacklogBench {
         return urls;
     }
 
-    /** The harvester's JVM takes extra options from BENCH_HARVESTER_JAVA_OPTS, e.g. to record a JFR profile. */
+    /** As a user runs it: through scripts/tg-harvester (TG_JAVA_OPTS adds JVM options, e.g. to record a profile). */
     private static void runOnce(URI base, Path data) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        String options = System.getenv().getOrDefault("BENCH_HARVESTER_JAVA_OPTS", "").trim();
-        if (!options.isEmpty()) {
-            command.addAll(List.of(options.split("\\s+")));
-        }
-        command.addAll(List.of("io.tgharvester.cli.Main", "run", "--once"));
-        child(command, Map.of("TG_API_KEY", KEY,
-                "TG_BASE_URL", base.toString(), "TG_DATA_DIR", data.toString(), "TG_LOG_LEVEL", System.getenv().getOrDefault("TG_LOG_LEVEL", "WARN")));
+        run(List.of("scripts/tg-harvester", "run", "--once"), Map.of("TG_API_KEY", KEY,
+                "TG_BASE_URL", base.toString(), "TG_DATA_DIR", data.toString(),
+                "TG_LOG_LEVEL", System.getenv().getOrDefault("TG_LOG_LEVEL", "WARN")));
     }
 
     private static void curl(List<String> urls, Path dir, int concurrency) throws IOException, InterruptedException {
@@ -147,9 +142,6 @@ final class BacklogBench {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path")));
-        // options before the main class
-        command.addAll(mainAndArgs.stream().takeWhile(a -> a.startsWith("-")).toList());
-        mainAndArgs = mainAndArgs.stream().dropWhile(a -> a.startsWith("-")).toList();
         command.addAll(mainAndArgs);
         run(command, env);
     }
