@@ -201,6 +201,8 @@ public final class ConsoleServer implements AutoCloseable {
             case "metrics" -> path.size() != 1 ? notFound() : new Response(200, HarvestMetrics.CONTENT_TYPE,
                     Map.of(), metrics.scrape().getBytes(StandardCharsets.UTF_8), Optional.empty());
             case "healthz" -> path.size() != 1 ? notFound() : health();
+            // No icon, and no 404 for the one every browser asks for: that would be an error in its console.
+            case "favicon.ico" -> path.size() != 1 ? notFound() : Response.text(204, "");
             default -> notFound();
         };
     }

@@ -260,6 +260,7 @@ class ConsolePagesTest {
         assertEquals(200, client.get("/static/console.css").statusCode());
         assertEquals(405, client.post("/samples", "x=1").statusCode());
         assertEquals(404, client.get("/nowhere").statusCode());
+        assertEquals(204, client.get("/favicon.ico").statusCode(), "no icon, and no 404 in a browser's console");
     }
 
     private static List<String> ids(String html) {
