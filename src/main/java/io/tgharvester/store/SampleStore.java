@@ -110,13 +110,18 @@ public final class SampleStore {
      */
     public int markStale(Instant seenBefore, Instant now) {
         return db.inTransaction("cannot mark stale samples", conn -> {
-            String unfinishedAndOld = " FROM samples WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?";
-            try (PreparedStatement history = conn.prepareStatement(
-                    "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) SELECT id, state, ?, ?"
-                            + unfinishedAndOld);
+            String unfinishedAndOld = " WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?";
+            // Locked first, in key order as the other writers lock (see Writes), so a fetch cannot change one of
+            // them between the history's read of its state and the update: each row recorded is one updated.
+            try (PreparedStatement lock = conn.prepareStatement(
+                         "SELECT id FROM samples" + unfinishedAndOld + " ORDER BY id FOR UPDATE");
+                 PreparedStatement history = conn.prepareStatement(
+                         "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at)"
+                                 + " SELECT id, state, ?, ? FROM samples" + unfinishedAndOld);
                  PreparedStatement update = conn.prepareStatement(
-                         "UPDATE samples SET state = ?, finished_at = ?, last_checked_at = ?"
-                                 + " WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?")) {
+                         "UPDATE samples SET state = ?, finished_at = ?, last_checked_at = ?" + unfinishedAndOld)) {
+                Jdbc.setTime(lock, 1, seenBefore);
+                lock.executeQuery().close();
                 history.setString(1, States.STALE);
                 Jdbc.setTime(history, 2, now);
                 Jdbc.setTime(history, 3, seenBefore);
@@ -162,6 +167,12 @@ public final class SampleStore {
      * The writes of one page or state answer, batched: the samples already stored are read in one query, and each
      * statement runs once per page. Samples are kept in {@code known} as they are written, so an id listed twice in
      * one page is inserted once and then updated, as it would be one by one.
+     * <p>
+     * That read locks the rows ({@code FOR UPDATE}) until the transaction ends, so a change is recorded against the
+     * state it really changes. The fetch and the state check run at once whenever their ticks coincide and both see a
+     * new state; unlocked, each read the old state before the other committed and both recorded the change. Locking
+     * them all in one statement also takes the locks in one order, the key's (H2 walks the ids of {@code = ANY} in
+     * sorted order), where the updates alone locked rows in list order and in submission order, and so deadlocked.
      */
     private final class Writes implements AutoCloseable {
         private final Map<String, Existing> known;
@@ -279,7 +290,7 @@ public final class SampleStore {
         private static Map<String, Existing> existing(Connection conn, List<String> ids) throws SQLException {
             Map<String, Existing> found = new HashMap<>();
             try (PreparedStatement st = conn.prepareStatement(
-                    "SELECT id, state, finished_at FROM samples WHERE id = ANY(?)")) {
+                    "SELECT id, state, finished_at FROM samples WHERE id = ANY(?) FOR UPDATE")) {
                 st.setObject(1, ids.toArray(String[]::new));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
