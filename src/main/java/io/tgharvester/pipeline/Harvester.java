@@ -3,13 +3,15 @@ package io.tgharvester.pipeline;
 import io.tgharvester.api.ApiException;
 import io.tgharvester.api.ApiUnavailable;
 import io.tgharvester.api.AuthenticationFailed;
+import io.tgharvester.api.CallStats;
+import io.tgharvester.api.ProxyRefused;
 import io.tgharvester.api.RequestRejected;
 import io.tgharvester.api.ServerNotTrusted;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
+import io.tgharvester.config.ConnectionConfig;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.correlate.AnalysisParser;
-import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.CorrelationStore;
 import io.tgharvester.store.DataDirLock;
 import io.tgharvester.store.Database;
@@ -17,7 +19,6 @@ import io.tgharvester.store.JobRunStore;
 import io.tgharvester.store.ParseStateStore;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.ReportQueries;
-import io.tgharvester.store.SampleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -25,49 +26,57 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of one data dir, wired: it holds the data dir's lock, the database and the four stages. Used for one
- * pass ({@link #runOnce()}) or by {@link HarvestScheduler} for the daemon.
+ * The pipeline of one data dir, wired: it holds the data dir's lock, the database, each connection's fetch, state and
+ * download stages ({@link ConnectionPipeline}) and the parse stage they share. Used for one pass ({@link #runOnce()})
+ * or by {@link HarvestScheduler} for the daemon.
  */
 public final class Harvester implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Harvester.class);
     /** Between two tries of a stage in {@link #runOnce} when no pause is in force. */
     private static final Duration ONCE_RETRY_WAIT = Duration.ofSeconds(1);
+    /** The parse stage calls no server: its back-off never sees a call, so it never pauses. */
+    private static final CallStats.Window NO_CALLS = new CallStats.Window(0, 0, 0);
 
     private final DataDirLock lock;
     private final Database db;
-    private final ThreatGridClient client;
-    private final StageRunner runner;
-    private final SampleFetcher fetcher;
-    private final StateChecker stateChecker;
-    private final ArtifactCollector collector;
+    private final List<ConnectionPipeline> connections;
+    private final StageRunner parseRunner;
     private final AnalysisIndexer indexer;
     private final Clock clock;
-    /** How long {@link #runOnce} keeps a stage going through passing faults and pauses. */
+    /** How long {@link #runOnce} keeps each connection's stages going through passing faults and pauses. */
     private final Duration patience;
 
-    private Harvester(DataDirLock lock, Database db, ThreatGridClient client, StageRunner runner,
-                      SampleFetcher fetcher, StateChecker stateChecker, ArtifactCollector collector,
+    private Harvester(DataDirLock lock, Database db, List<ConnectionPipeline> connections, StageRunner parseRunner,
                       AnalysisIndexer indexer, Clock clock, Duration patience) {
         this.lock = lock;
         this.db = db;
-        this.client = client;
-        this.runner = runner;
-        this.fetcher = fetcher;
-        this.stateChecker = stateChecker;
-        this.collector = collector;
+        this.connections = List.copyOf(connections);
+        this.parseRunner = parseRunner;
         this.indexer = indexer;
         this.clock = clock;
         this.patience = patience;
     }
 
-    /** Locks the data dir, opens and migrates its database, and clears what an interrupted download left. */
+    /** A harvester of the default connection alone, through {@code client}. */
     public static Harvester open(HarvesterConfig config, ThreatGridClient client, Clock clock) {
+        return open(config, Map.of(ConnectionConfig.DEFAULT, client), clock);
+    }
+
+    /**
+     * Locks the data dir, opens and migrates its database, and clears what an interrupted download left; then wires
+     * the stages of each connection (alias to its client, in the order given) and the shared parse stage.
+     */
+    public static Harvester open(HarvesterConfig config, Map<String, ThreatGridClient> clients, Clock clock) {
+        if (clients.isEmpty()) {
+            throw new IllegalArgumentException("a harvester needs at least one connection");
+        }
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {
             Database db = Database.open(config.dataDir());
@@ -77,17 +86,13 @@ public final class Harvester implements AutoCloseable {
                 log.info("event=partial-downloads-removed count={} detail=\"they will be downloaded again\"",
                         leftovers);
             }
-            SampleStore samples = new SampleStore(db, config.artifacts());
-            return new Harvester(lock, db, client,
-                    new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
-                            config.backoffBase(), config.backoffMax(), client::recentCalls), clock, client::probe),
-                    new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
-                            config.pageSize()),
-                    new StateChecker(client, samples, clock, config.staleAfter()),
-                    new ArtifactCollector(client, new ArtifactStore(db), files, clock,
-                            new RetryDelay(config.retryBase(), config.retryMax(), new Random()),
-                            config.downloadConcurrency()),
-                    indexer(config.dataDir(), db, clock), clock, config.oncePatience());
+            List<ConnectionPipeline> pipelines = new ArrayList<>();
+            clients.forEach((alias, client) -> pipelines.add(ConnectionPipeline.of(alias, client, config, db, files,
+                    clock)));
+            StageRunner parseRunner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
+                    config.backoffBase(), config.backoffMax(), () -> NO_CALLS), clock, () -> { });
+            return new Harvester(lock, db, pipelines, parseRunner, indexer(config.dataDir(), db, clock), clock,
+                    config.oncePatience());
         } catch (IOException e) {
             lock.close();
             throw new UncheckedIOException("cannot clean the artifacts directory", e);
@@ -104,33 +109,43 @@ public final class Harvester implements AutoCloseable {
     }
 
     /**
-     * One full pass: fetch, state check, downloads, then parsing. A stage that fails on a passing fault, or finds all
-     * calls paused, runs again (after the pause, or a short wait) until it succeeds or {@code patience} has passed
-     * since the pass began; then, or on a refused key, an untrusted certificate or a local failure, the pass ends
-     * there with that stage's failure. Downloads that failed in the pass are tried again when their retry falls due
-     * within the patience, so a pass through passing faults ends with every artifact it could get.
+     * One full pass: each connection's fetch, state check and downloads, then parsing. A stage that fails on a passing
+     * fault, or finds its connection's calls paused, runs again (after the pause, or a short wait) until it succeeds
+     * or {@code patience} has passed since that connection's turn began; then, or on a refused key, an untrusted
+     * certificate, a proxy refusal or a local failure, that connection's pass ends there with that stage's failure,
+     * and the next connection has its turn. Downloads that failed in the pass are tried again when their retry falls
+     * due within the patience, so a pass through passing faults ends with every artifact it could get. Parsing runs
+     * when at least one connection got through its downloads.
      */
     public List<StageResult> runOnce() {
-        long giveUp = System.nanoTime() + patience.toNanos();
         List<StageResult> results = new ArrayList<>();
-        for (Stage stage : stages()) {
-            StageResult result = runUntilDone(stage, giveUp);
-            while (stage == collector && result.status() == StageResult.Status.DONE
-                    && waitedFor(collector.untilNextRetry(), giveUp)) {
-                result = runUntilDone(stage, giveUp);
+        boolean anyDownloaded = false;
+        for (ConnectionPipeline connection : connections) {
+            long giveUp = System.nanoTime() + patience.toNanos();
+            for (Stage stage : connection.stages()) {
+                StageResult result = runUntilDone(connection.runner(), stage, giveUp);
+                while (stage == connection.download() && result.status() == StageResult.Status.DONE
+                        && waitedFor(connection.collector().untilNextRetry(), giveUp)) {
+                    result = runUntilDone(connection.runner(), stage, giveUp);
+                }
+                results.add(result);
+                if (result.status() != StageResult.Status.DONE) {
+                    break;
+                }
+                anyDownloaded |= stage == connection.download();
             }
-            results.add(result);
-            if (result.status() != StageResult.Status.DONE) {
-                break;
-            }
+        }
+        if (anyDownloaded) {
+            results.add(runUntilDone(parseRunner, indexer, System.nanoTime() + patience.toNanos()));
         }
         return results;
     }
 
-    private StageResult runUntilDone(Stage stage, long giveUp) {
+    private StageResult runUntilDone(StageRunner runner, Stage stage, long giveUp) {
         StageResult result = runner.run(stage);
         Optional<RuntimeException> lastFailure = result.failure();
-        while (result.status() != StageResult.Status.DONE && worthRetrying(lastFailure) && waitedToTryAgain(giveUp)) {
+        while (result.status() != StageResult.Status.DONE && worthRetrying(lastFailure)
+                && waitedToTryAgain(runner, giveUp)) {
             result = runner.run(stage);
             if (result.failure().isPresent()) {
                 lastFailure = result.failure();
@@ -145,27 +160,32 @@ public final class Harvester implements AutoCloseable {
 
     /** The names of the stages of a pass, in their order. */
     public List<String> stageNames() {
-        return stages().stream().map(Stage::name).toList();
+        List<String> names = new ArrayList<>();
+        connections.forEach(c -> c.stages().forEach(stage -> names.add(stage.name())));
+        names.add(indexer.name());
+        return names;
     }
 
-    private List<Stage> stages() {
-        return List.of(fetcher, stateChecker, collector, indexer);
+    /** The aliases of the connections this harvester harvests, in their order. */
+    public List<String> connectionAliases() {
+        return connections.stream().map(ConnectionPipeline::alias).toList();
     }
 
     /**
      * A passing fault, or a pause: not what only an operator or a local fix can end (a refused key, an untrusted
-     * certificate, a request the server rejects as such, a database failure).
+     * certificate, a proxy refusal, a request the server rejects as such, a database failure).
      */
     private static boolean worthRetrying(Optional<RuntimeException> failure) {
         return failure.map(f -> f instanceof ApiException && !(f instanceof AuthenticationFailed)
-                && !(f instanceof ServerNotTrusted) && !(f instanceof RequestRejected)).orElse(true);
+                && !(f instanceof ServerNotTrusted) && !(f instanceof RequestRejected)
+                && !(f instanceof ProxyRefused)).orElse(true);
     }
 
     /**
      * Waits before a failed or paused stage runs again: out the pause in force, else a moment, never past the
      * patience; false once no patience is left.
      */
-    private boolean waitedToTryAgain(long giveUp) {
+    private boolean waitedToTryAgain(StageRunner runner, long giveUp) {
         Duration left = Duration.ofNanos(giveUp - System.nanoTime());
         if (left.isNegative() || left.isZero()) {
             return false;
@@ -192,10 +212,12 @@ public final class Harvester implements AutoCloseable {
 
     /** Asks running stages to end soon (shutdown); their unfinished work stays in the database. */
     void stopStages() {
-        runner.stopping();
-        stages().forEach(Stage::stop);
+        parseRunner.stopping();
+        connections.forEach(c -> c.runner().stopping());
+        indexer.stop();
+        connections.forEach(c -> c.stages().forEach(Stage::stop));
         // After the stages know they are stopping, so that a cut download is not recorded as failed.
-        client.cancelCalls();
+        connections.forEach(c -> c.client().cancelCalls());
     }
 
     /** Read queries on this harvester's database (status, per-user statistics). */
@@ -208,20 +230,18 @@ public final class Harvester implements AutoCloseable {
         return new ReportQueries(db);
     }
 
-    StageRunner runner() {
-        return runner;
+    /** The stages of the connection of this alias. */
+    ConnectionPipeline connection(String alias) {
+        return connections.stream().filter(c -> c.alias().equals(alias)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no connection " + alias + " in this harvester"));
     }
 
-    SampleFetcher fetcher() {
-        return fetcher;
+    List<ConnectionPipeline> connections() {
+        return connections;
     }
 
-    StateChecker stateChecker() {
-        return stateChecker;
-    }
-
-    ArtifactCollector collector() {
-        return collector;
+    StageRunner parseRunner() {
+        return parseRunner;
     }
 
     AnalysisIndexer indexer() {
