@@ -23,7 +23,7 @@ final class ConnectionSettings {
     static final List<String> FIELDS = List.of("base-url", "api-key", "api-key-file", "auth", "ca-file", "pin-sha256",
             "proxy", "proxy-credentials", "proxy-credentials-file", "enabled");
     private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
-    private static final Pattern KEY = Pattern.compile(Pattern.quote(PREFIX) + "(.+)\\.([a-z-]+)");
+    private static final Pattern KEY = Pattern.compile(Pattern.quote(PREFIX) + "(.+)\\.([a-z0-9-]+)");
     private static final String ENV_PREFIX = ConfigLoader.environmentName(PREFIX);
 
     private ConnectionSettings() {

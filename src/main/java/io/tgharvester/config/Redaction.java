@@ -3,12 +3,15 @@ package io.tgharvester.config;
 import java.util.regex.Pattern;
 
 /**
- * Removes API keys from text by their shape (an {@code api_key} parameter, a bearer token), so that even a message
- * the harvester does not control, such as a library's exception naming a URL, cannot show the key.
+ * Removes secrets from text by their shape (an {@code api_key} parameter, a bearer token, Basic credentials, the user
+ * info of a URL such as a proxy's), so that even a message the harvester does not control, such as a library's
+ * exception naming a URL, cannot show any connection's key or a proxy password.
  */
 public final class Redaction {
     private static final Pattern QUERY_KEY = Pattern.compile("(?i)(api_key=)[^&\\s\"'<>]+");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"'<>]+");
+    private static final Pattern BASIC = Pattern.compile("(?i)(basic\\s+)[A-Za-z0-9+/=]{4,}");
+    private static final Pattern USER_INFO = Pattern.compile("(://)[^/\\s@\"'<>]+@");
 
     private Redaction() {
     }
@@ -18,6 +21,7 @@ public final class Redaction {
             return null;
         }
         String once = QUERY_KEY.matcher(text).replaceAll("$1***");
-        return BEARER.matcher(once).replaceAll("$1***");
+        String twice = BEARER.matcher(once).replaceAll("$1***");
+        return USER_INFO.matcher(BASIC.matcher(twice).replaceAll("$1***")).replaceAll("$1***@");
     }
 }
