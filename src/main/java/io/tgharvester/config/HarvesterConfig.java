@@ -59,6 +59,12 @@ public record HarvesterConfig(
      * (harvester.backfill.window), and at most how many list calls it makes a minute (harvester.backfill.rate).
      */
     public record BackfillSettings(Duration window, int requestsPerMinute) {
+        public BackfillSettings {
+            if (window.compareTo(Duration.ofMinutes(1)) < 0 || window.toMillis() % 1000 != 0) {
+                throw new ConfigException("harvester.backfill.window must be whole seconds, at least 1m, not "
+                        + Durations.format(window));
+            }
+        }
     }
 
     /** How the API key travels: a bearer header, the {@code api_key} query parameter, or header first with fallback. */

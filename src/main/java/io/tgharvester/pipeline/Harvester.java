@@ -1,12 +1,6 @@
 package io.tgharvester.pipeline;
 
-import io.tgharvester.api.ApiException;
-import io.tgharvester.api.ApiUnavailable;
-import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.CallStats;
-import io.tgharvester.api.ProxyRefused;
-import io.tgharvester.api.RequestRejected;
-import io.tgharvester.api.ServerNotTrusted;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.ConnectionConfig;
@@ -39,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Harvester implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Harvester.class);
-    /** Between two tries of a stage in {@link #runOnce} when no pause is in force. */
-    private static final Duration ONCE_RETRY_WAIT = Duration.ofSeconds(1);
     /** The parse stage calls no server: its back-off never sees a call, so it never pauses. */
     private static final CallStats.Window NO_CALLS = new CallStats.Window(0, 0, 0);
 
@@ -49,9 +41,9 @@ public final class Harvester implements AutoCloseable {
     private final List<ConnectionPipeline> connections;
     private final StageRunner parseRunner;
     private final AnalysisIndexer indexer;
-    private final Clock clock;
     /** How long {@link #runOnce} keeps each connection's stages going through passing faults and pauses. */
-    private final Duration patience;
+    private final Duration oncePatience;
+    private final StagePatience patience;
 
     private Harvester(DataDirLock lock, Database db, List<ConnectionPipeline> connections, StageRunner parseRunner,
                       AnalysisIndexer indexer, Clock clock, Duration patience) {
@@ -60,8 +52,8 @@ public final class Harvester implements AutoCloseable {
         this.connections = List.copyOf(connections);
         this.parseRunner = parseRunner;
         this.indexer = indexer;
-        this.clock = clock;
-        this.patience = patience;
+        this.oncePatience = patience;
+        this.patience = new StagePatience(clock);
     }
 
     /** A harvester of the default connection alone, through {@code client}. */
@@ -121,12 +113,12 @@ public final class Harvester implements AutoCloseable {
         List<StageResult> results = new ArrayList<>();
         boolean anyDownloaded = false;
         for (ConnectionPipeline connection : connections) {
-            long giveUp = System.nanoTime() + patience.toNanos();
+            long giveUp = System.nanoTime() + oncePatience.toNanos();
             for (Stage stage : connection.stages()) {
-                StageResult result = runUntilDone(connection.runner(), stage, giveUp);
+                StageResult result = patience.runUntilDone(connection.runner(), stage, giveUp);
                 while (stage == connection.download() && result.status() == StageResult.Status.DONE
-                        && waitedFor(connection.collector().untilNextRetry(), giveUp)) {
-                    result = runUntilDone(connection.runner(), stage, giveUp);
+                        && StagePatience.waitedFor(connection.collector().untilNextRetry(), giveUp)) {
+                    result = patience.runUntilDone(connection.runner(), stage, giveUp);
                 }
                 results.add(result);
                 if (result.status() != StageResult.Status.DONE) {
@@ -136,26 +128,9 @@ public final class Harvester implements AutoCloseable {
             }
         }
         if (anyDownloaded) {
-            results.add(runUntilDone(parseRunner, indexer, System.nanoTime() + patience.toNanos()));
+            results.add(patience.runUntilDone(parseRunner, indexer, System.nanoTime() + oncePatience.toNanos()));
         }
         return results;
-    }
-
-    private StageResult runUntilDone(StageRunner runner, Stage stage, long giveUp) {
-        StageResult result = runner.run(stage);
-        Optional<RuntimeException> lastFailure = result.failure();
-        while (result.status() != StageResult.Status.DONE && worthRetrying(lastFailure)
-                && waitedToTryAgain(runner, giveUp)) {
-            result = runner.run(stage);
-            if (result.failure().isPresent()) {
-                lastFailure = result.failure();
-            }
-        }
-        if (result.status() == StageResult.Status.SKIPPED) {
-            return StageResult.failed(stage.name(), lastFailure.orElseGet(() -> new ApiUnavailable(
-                    "every call to Threat Grid stayed paused for harvester.once.patience", Optional.empty())));
-        }
-        return result;
     }
 
     /** The names of the stages of a pass, in their order. */
@@ -169,45 +144,6 @@ public final class Harvester implements AutoCloseable {
     /** The aliases of the connections this harvester harvests, in their order. */
     public List<String> connectionAliases() {
         return connections.stream().map(ConnectionPipeline::alias).toList();
-    }
-
-    /**
-     * A passing fault, or a pause: not what only an operator or a local fix can end (a refused key, an untrusted
-     * certificate, a proxy refusal, a request the server rejects as such, a database failure).
-     */
-    private static boolean worthRetrying(Optional<RuntimeException> failure) {
-        return failure.map(f -> f instanceof ApiException && !(f instanceof AuthenticationFailed)
-                && !(f instanceof ServerNotTrusted) && !(f instanceof RequestRejected)
-                && !(f instanceof ProxyRefused)).orElse(true);
-    }
-
-    /**
-     * Waits before a failed or paused stage runs again: out the pause in force, else a moment, never past the
-     * patience; false once no patience is left.
-     */
-    private boolean waitedToTryAgain(StageRunner runner, long giveUp) {
-        Duration left = Duration.ofNanos(giveUp - System.nanoTime());
-        if (left.isNegative() || left.isZero()) {
-            return false;
-        }
-        Duration wait = runner.pausedUntil().map(until -> Duration.between(clock.instant(), until))
-                .orElse(ONCE_RETRY_WAIT);
-        return slept(wait.compareTo(left) < 0 ? wait : left);
-    }
-
-    /** Waits until {@code due} if that comes within the patience left; false when nothing is due in time. */
-    private static boolean waitedFor(Optional<Duration> due, long giveUp) {
-        return due.isPresent() && due.get().toNanos() < giveUp - System.nanoTime() && slept(due.get());
-    }
-
-    private static boolean slept(Duration wait) {
-        try {
-            Thread.sleep(Math.max(0, wait.toMillis()));
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Asks running stages to end soon (shutdown); their unfinished work stays in the database. */

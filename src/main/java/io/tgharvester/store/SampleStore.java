@@ -66,6 +66,22 @@ public final class SampleStore {
         });
     }
 
+    /**
+     * Upserts one page a backfill listed and, in the same transaction, records the progress it makes, so an interrupted
+     * backfill neither loses a stored page nor skips one.
+     */
+    public StoreOutcome storePage(List<Sample> samples, BackfillProgress progress, Instant now) {
+        if (!progress.connection().equals(connection)) {
+            throw new IllegalArgumentException("a backfill of " + progress.connection() + " stores into the samples of "
+                    + connection);
+        }
+        return db.inTransaction("cannot store samples", conn -> {
+            StoreOutcome outcome = upsert(conn, samples, now);
+            BackfillStore.save(conn, progress, now);
+            return outcome;
+        });
+    }
+
     /** Upserts samples listed outside the fetch stage; the fetch position stays as it is. */
     public StoreOutcome storePage(List<Sample> samples, Instant now) {
         return db.inTransaction("cannot store samples", conn -> upsert(conn, samples, now));
