@@ -116,8 +116,17 @@ class ConnectionsCommandTest {
         }
     }
 
+    /** The sample ids in the first column of a command's CSV output. */
+    private Set<String> idsListedBy(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(args));
+        command.addAll(List.of("--format", "csv"));
+        CliRun.Result result = CliRun.run(env(Map.of()), command.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.everything());
+        return result.out().lines().skip(1).map(line -> line.split(",")[0]).collect(Collectors.toSet());
+    }
+
     @Test
-    void connectionPicksTheOneConnectionRunAndStatusWorkWith() {
+    void connectionPicksTheOneConnectionEveryCommandWorksWith() {
         CliRun.Result pass = CliRun.run(env(Map.of()), "run", "--once", "--connection", "eu");
 
         assertEquals(0, pass.exitCode(), pass.everything());
@@ -137,6 +146,19 @@ class ConnectionsCommandTest {
         assertTrue(connections > 0, String.join("\n", allLines));
         assertTrue(allLines.get(connections + 1).startsWith("default,6,0,")
                 && allLines.get(connections + 2).startsWith("eu,6,0,"), String.join("\n", allLines));
+
+        CliRun.Result users = CliRun.run(env(Map.of()), "report", "users", "--connection", "eu", "--format", "csv");
+        assertEquals(6, users.out().lines().skip(1).mapToInt(l -> Integer.parseInt(l.split(",")[1])).sum(),
+                "eu's six submissions: " + users.out());
+        String domain = "c2.beacon.example";
+        Set<String> everywhere = idsListedBy("find", "--domain", domain);
+        Set<String> inEu = idsListedBy("find", "--domain", domain, "--connection", "eu");
+        assertTrue(ids(eu).containsAll(inEu) && !inEu.isEmpty(), "only eu's samples: " + inEu);
+        assertEquals(everywhere.stream().filter(ids(eu)::contains).collect(Collectors.toSet()), inEu);
+        String euSample = inEu.iterator().next();
+        Set<String> relatedInUs = idsListedBy("related", euSample, "--connection", "default");
+        assertTrue(!relatedInUs.isEmpty() && ids(us).containsAll(relatedInUs), "only the default connection's: "
+                + relatedInUs);
 
         CliRun.Result unknown = CliRun.run(env(Map.of()), "run", "--once", "--connection", "apac");
         assertEquals(2, unknown.exitCode());
