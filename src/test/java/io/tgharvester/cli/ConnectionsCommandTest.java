@@ -166,6 +166,21 @@ class ConnectionsCommandTest {
     }
 
     @Test
+    void aRefusedKeyOfOneConnectionLeavesTheOtherHarvested() {
+        CliRun.Result pass = CliRun.run(env(Map.of("TG_CONNECTIONS_EU_API_KEY", "SECRET-revoked-key")), "run",
+                "--once");
+
+        assertEquals(3, pass.exitCode(), pass.everything());
+        assertTrue(pass.err().startsWith("tg-harvester: Threat Grid refused the API key (HTTP 401 on /api/v2/samples):"
+                + " check tg.connections.eu.api-key"), pass.err());
+        assertTrue(pass.out().contains("samples 6 (succ 6)") && pass.out().contains("left for the next run: fetch:eu"
+                + " stage unfinished; not run: state:eu, download:eu"), pass.out());
+        assertEquals(Set.of("default"), Set.copyOf(connectionOfEachSample().values()));
+        assertEquals(ids(us), artifactRequests(us));
+        assertFalse(pass.everything().contains("SECRET-revoked-key"));
+    }
+
+    @Test
     void connectionsTestSaysWhichConnectionFailsAndWhy() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
