@@ -5,13 +5,11 @@ import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.store.BackfillProgress;
 import io.tgharvester.store.BackfillStore;
 import io.tgharvester.store.Database;
-import io.tgharvester.store.JobRunStore;
 import io.tgharvester.store.SampleStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Random;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +41,7 @@ public final class BackfillRun {
         this.window = config.backfill().window();
         this.patience = config.oncePatience();
         this.clock = clock;
-        this.runner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
-                config.backoffBase(), config.backoffMax(), client::recentCalls), clock, client::probe);
+        this.runner = StageRunner.of(client, config, db, clock);
         this.pages = new ListPages(client, config.pageSize());
         this.samples = new SampleStore(db, config.artifacts(), connection);
     }

@@ -5,7 +5,6 @@ import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.Database;
-import io.tgharvester.store.JobRunStore;
 import io.tgharvester.store.SampleStore;
 import java.time.Clock;
 import java.util.List;
@@ -38,9 +37,7 @@ final class ConnectionPipeline {
     static ConnectionPipeline of(String alias, ThreatGridClient client, HarvesterConfig config, Database db,
                                  ArtifactFiles files, Clock clock) {
         SampleStore samples = new SampleStore(db, config.artifacts(), alias);
-        StageRunner runner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
-                config.backoffBase(), config.backoffMax(), client::recentCalls), clock, client::probe);
-        return new ConnectionPipeline(alias, client, runner,
+        return new ConnectionPipeline(alias, client, StageRunner.of(client, config, db, clock),
                 new ConnectionStage(new SampleFetcher(client, samples, clock, config.fetchOverlap(),
                         config.initialLookback(), config.pageSize()), alias),
                 new ConnectionStage(new StateChecker(client, samples, clock, config.staleAfter()), alias),
