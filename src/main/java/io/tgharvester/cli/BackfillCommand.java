@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -25,10 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "backfill", mixinStandardHelpOptions = true,
-        description = {"Lists a connection's org_only history from --from to --to in time windows, each paged to its",
-                "end, at most harvester.backfill.rate calls a minute; its samples are then checked and downloaded by",
-                "the harvester like live ones. Run the same command again to continue an interrupted backfill.",
-                "Works while the daemon runs."})
+        description = {"Lists a connection's org_only history in time windows, rate-limited and resumable.",
+                "Each window from --from to --to is paged to its end, at most harvester.backfill.rate calls a minute;",
+                "the samples are then checked and downloaded by the harvester like live ones. Run the same command",
+                "again to continue an interrupted backfill. Works while the daemon runs."})
 final class BackfillCommand implements Callable<Integer> {
     private static final Pattern RELATIVE = Pattern.compile("\\d+\\s*(ms|s|m|h|d)");
 
@@ -90,7 +91,7 @@ final class BackfillCommand implements Callable<Integer> {
 
     /** ISO-8601 (a date, a time in UTC, a time with its offset) or a duration back from {@code now}. */
     private static Instant time(String option, String text, Instant now, boolean endOfDay) {
-        if (RELATIVE.matcher(text.strip().toLowerCase(java.util.Locale.ROOT)).matches()) {
+        if (RELATIVE.matcher(text.strip().toLowerCase(Locale.ROOT)).matches()) {
             return now.minus(Durations.parse(text));
         }
         try {

@@ -1,6 +1,5 @@
 package io.tgharvester.cli;
 
-import io.tgharvester.config.ConnectionConfig;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.report.Format;
 import io.tgharvester.report.TableRenderer;

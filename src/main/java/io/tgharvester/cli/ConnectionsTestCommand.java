@@ -30,8 +30,8 @@ import picocli.CommandLine.ParentCommand;
  * the first failure (2 configuration or proxy credentials, 3 key refused, 4 unreachable, unavailable or untrusted).
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Checks each enabled connection: the key is accepted and the organization's sample list",
-                "(org_only=True) answers. One line per connection says what is wrong; exit 0 when all pass."})
+        description = {"Checks each enabled connection's key and its organization's sample list (org_only=True).",
+                "One line per connection says what is wrong; exit 0 when all pass."})
 final class ConnectionsTestCommand implements Callable<Integer> {
     /** How far back the test lists: any sample there shows which organization the key reads. */
     private static final Duration LOOK_BACK = Duration.ofDays(7);

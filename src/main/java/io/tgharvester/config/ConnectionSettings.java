@@ -1,6 +1,7 @@
 package io.tgharvester.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,7 +63,7 @@ final class ConnectionSettings {
     static Map<String, String> fromEnvironment(Map<String, String> environment, Set<String> known) {
         List<String> longestFirst = FIELDS.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
         Map<String, String> values = new LinkedHashMap<>();
-        for (Map.Entry<String, String> variable : new java.util.TreeMap<>(environment).entrySet()) {
+        for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
             String name = variable.getKey();
             if (!name.startsWith(ENV_PREFIX)) {
                 continue;
@@ -129,7 +131,7 @@ final class ConnectionSettings {
 
     /** A file of {@code user:password} ({@code key}-file) before a value ({@code key}). */
     private static Optional<ProxyRoute.Credentials> credentials(Map<String, String> v, String key) {
-        Optional<java.nio.file.Path> file = ConfigLoader.optionalPath(v, key + "-file");
+        Optional<Path> file = ConfigLoader.optionalPath(v, key + "-file");
         if (file.isPresent()) {
             return Optional.of(ProxyRoutes.credentialsFile(key + "-file", file.get()));
         }

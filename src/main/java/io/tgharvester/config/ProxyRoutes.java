@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ final class ProxyRoutes {
         if (rawUserInfo == null || rawUserInfo.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(credentials(source, java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"),
+        return Optional.of(credentials(source, URLDecoder.decode(rawUserInfo.replace("+", "%2B"),
                 StandardCharsets.UTF_8)));
     }
 

@@ -208,6 +208,15 @@ class ConnectionsCommandTest {
         us.requests().stream().filter(r -> r.path().equals("/api/v2/samples"))
                 .forEach(r -> assertTrue(r.rawQuery().contains("org_only=True"), r.rawQuery()));
 
+        CliRun.Result list = CliRun.run(env, "connections", "list", "--format", "csv");
+        assertEquals(List.of("connection,base_url,route,route_from,api_key,enabled",
+                "default," + us.baseUrl() + ",direct,no proxy configured,set,true",
+                "eu," + eu.baseUrl() + ",direct,no proxy configured,set,true",
+                "gone,http://127.0.0.1:" + closedPort + ",direct,no proxy configured,set,true",
+                "old,http://127.0.0.1:" + closedPort + ",direct,no proxy configured,missing,false"),
+                list.out().lines().toList());
+        assertFalse(list.everything().contains("SECRET"), "no key is listed");
+
         CliRun.Result one = CliRun.run(env, "connections", "test", "--connection", "gone");
         assertEquals(4, one.exitCode(), one.everything());
         assertEquals(1, one.out().lines().count(), one.out());
