@@ -78,39 +78,52 @@ public final class ThreatGridClient {
 
     /** A client for the default connection, the one tg.api-key and tg.base-url describe. */
     public static ThreatGridClient connect(HarvesterConfig config) {
-        return connect(config.connection(ConnectionConfig.DEFAULT), config);
+        return connect(config, CallObserver.NONE);
+    }
+
+    /** A client for the default connection that tells {@code observer} how each attempt of a call ends. */
+    public static ThreatGridClient connect(HarvesterConfig config, CallObserver observer) {
+        return connect(config.connection(ConnectionConfig.DEFAULT), config, observer);
     }
 
     /** A client for {@code connection}, with the timeout and retries every connection shares. */
     public static ThreatGridClient connect(ConnectionConfig connection, HarvesterConfig shared) {
-        return connect(connection, shared.httpTimeout(), shared.callRetries(), Optional.empty());
+        return connect(connection, shared, CallObserver.NONE);
+    }
+
+    /** As {@link #connect(ConnectionConfig, HarvesterConfig)}, telling {@code observer} how each attempt ends. */
+    public static ThreatGridClient connect(ConnectionConfig connection, HarvesterConfig shared,
+                                           CallObserver observer) {
+        return connect(connection, shared.httpTimeout(), shared.callRetries(), Optional.empty(), observer);
     }
 
     /** A client for {@code connection}; with a rate limit, every call (each retry too) first waits its turn. */
     public static ThreatGridClient connect(ConnectionConfig connection, Duration timeout,
                                            HarvesterConfig.CallRetries retries, Optional<CallRateLimit> rateLimit) {
+        return connect(connection, timeout, retries, rateLimit, CallObserver.NONE);
+    }
+
+    private static ThreatGridClient connect(ConnectionConfig connection, Duration timeout,
+                                            HarvesterConfig.CallRetries retries, Optional<CallRateLimit> rateLimit,
+                                            CallObserver observer) {
         return build(connection.baseUrl(), connection.requireApiKey(), connection.authMode(), connection.proxy(),
                 timeout, retries, ServerTrust.of(connection.caFile(), connection.pinsSha256()), connection.keyName(),
-                rateLimit);
+                rateLimit, observer);
     }
 
     /** A client that trusts the system's CAs, as for the cloud service or the simulator. */
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
                                            Optional<URI> proxy, Duration timeout,
                                            HarvesterConfig.CallRetries retries) {
-        return connect(baseUrl, key, authMode, proxy, timeout, retries, ServerTrust.systemCas());
-    }
-
-    public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
-                                           Optional<URI> proxy, Duration timeout,
-                                           HarvesterConfig.CallRetries retries, ServerTrust trust) {
         return build(baseUrl, key, authMode, proxy.map(p -> new ProxyRoute(Optional.of(p), Optional.empty(),
-                "proxy")).orElse(ProxyRoute.DIRECT), timeout, retries, trust, "tg.api-key", Optional.empty());
+                "proxy")).orElse(ProxyRoute.DIRECT), timeout, retries, ServerTrust.systemCas(), "tg.api-key",
+                Optional.empty(), CallObserver.NONE);
     }
 
     private static ThreatGridClient build(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
                                           ProxyRoute proxy, Duration timeout, HarvesterConfig.CallRetries retries,
-                                          ServerTrust trust, String keyName, Optional<CallRateLimit> rateLimit) {
+                                          ServerTrust trust, String keyName, Optional<CallRateLimit> rateLimit,
+                                          CallObserver observer) {
         Clock clock = Clock.systemUTC();
         // Outside the key's interceptor, so that each attempt carries the key as it is then.
         RetryInterceptor retrier = new RetryInterceptor(retries, clock, new Random());
@@ -119,7 +132,8 @@ public final class ThreatGridClient {
         OkHttpClient.Builder http = new OkHttpClient.Builder().addInterceptor(retrier);
         // Inside the retries too, so that every attempt keeps to the rate.
         rateLimit.ifPresent(http::addInterceptor);
-        http.addInterceptor(new ThrottleInterceptor(calls, () -> ThreadLocalRandom.current().nextDouble()))
+        http.addInterceptor(new ObservingInterceptor(observer))
+                .addInterceptor(new ThrottleInterceptor(calls, () -> ThreadLocalRandom.current().nextDouble()))
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))
                 .connectTimeout(timeout)
                 .readTimeout(timeout)

@@ -1,19 +1,25 @@
 package io.tgharvester.cli;
 
+import io.tgharvester.api.CallObserver;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.config.ConnectionConfig;
 import io.tgharvester.config.Durations;
 import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.console.ConsoleServer;
+import io.tgharvester.metrics.HarvestMetrics;
+import io.tgharvester.metrics.PipelineMetrics;
 import io.tgharvester.pipeline.HarvestScheduler;
 import io.tgharvester.pipeline.Harvester;
 import io.tgharvester.pipeline.StageResult;
 import io.tgharvester.report.DailyReportWriter;
 import io.tgharvester.report.HarvestSummary;
+import io.tgharvester.store.Database;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -38,23 +44,68 @@ final class RunCommand implements Callable<Integer> {
     private boolean once;
     @Mixin
     private ConnectionOption connection;
+    @Option(names = "--serve", description = "Also serve the web console, /metrics (with this daemon's calls,"
+            + " retries, pauses and stage durations) and /healthz; see tg-harvester serve.")
+    private boolean serve;
+    @Mixin
+    private ConsoleOptions console;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (once && serve) {
+            throw new IllegalArgumentException("--serve goes with the daemon, not with --once");
+        }
         HarvesterConfig cfg = config.load(main);
         List<ConnectionConfig> connections = cfg.harvested(connection.alias());
-        Map<String, ThreatGridClient> clients = new LinkedHashMap<>();
-        for (ConnectionConfig c : connections) {
-            clients.put(c.alias(), ThreatGridClient.connect(c, cfg));
+        if (serve) {
+            serveDaemon(cfg, connections);
+            return 0;
         }
-        Harvester harvester = Harvester.open(cfg, clients, Clock.systemUTC());
+        Harvester harvester = Harvester.open(cfg, clients(cfg, connections, CallObserver.NONE), Clock.systemUTC());
         if (once) {
             try (harvester) {
                 return passOnce(harvester);
             }
         }
-        runDaemon(harvester, cfg, connections);
+        runDaemon(harvester, cfg, connections, () -> { });
         return 0;
+    }
+
+    /**
+     * The daemon with the console: its client and stages report to the console's metrics, and the console reads
+     * the harvest over a read-only connection of its own, as {@code serve} does.
+     */
+    private void serveDaemon(HarvesterConfig cfg, List<ConnectionConfig> connections) throws InterruptedException {
+        Clock clock = Clock.systemUTC();
+        PipelineMetrics pipeline = new PipelineMetrics();
+        Map<String, ThreatGridClient> clients = clients(cfg, connections, pipeline);
+        Harvester harvester = Harvester.open(cfg, clients, clock, pipeline);
+        pipeline.watch(clients.values(), harvester::pausedUntil, clock);
+        Optional<Database> opened = Optional.empty();
+        try {
+            opened = Optional.of(Database.openReadOnly(cfg.dataDir()));
+            Database reader = opened.get();
+            ConsoleServer server = console.start(main, cfg, reader, HarvestMetrics.of(reader, pipeline),
+                    Optional.of(harvester::pausedUntil));
+            runDaemon(harvester, cfg, connections, () -> {
+                server.close();
+                reader.close();
+            });
+        } catch (RuntimeException e) {
+            opened.ifPresent(Database::close);
+            harvester.close();
+            throw e;
+        }
+    }
+
+    /** A client for each connection, by alias, each telling {@code observer} how its calls end. */
+    private static Map<String, ThreatGridClient> clients(HarvesterConfig cfg, List<ConnectionConfig> connections,
+                                                         CallObserver observer) {
+        Map<String, ThreatGridClient> clients = new LinkedHashMap<>();
+        for (ConnectionConfig c : connections) {
+            clients.put(c.alias(), ThreatGridClient.connect(c, cfg, observer));
+        }
+        return clients;
     }
 
     private int passOnce(Harvester harvester) {
@@ -88,7 +139,9 @@ final class RunCommand implements Callable<Integer> {
         return undone.isEmpty() ? "pass complete" : "left for the next run: " + String.join("; ", undone);
     }
 
-    private void runDaemon(Harvester harvester, HarvesterConfig cfg, List<ConnectionConfig> connections)
+    /** Runs the schedule until SIGTERM; {@code beforeStop} runs first on the way down (the console stops). */
+    private void runDaemon(Harvester harvester, HarvesterConfig cfg, List<ConnectionConfig> connections,
+                           Runnable beforeStop)
             throws InterruptedException {
         HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
                 cfg.downloadInterval());
@@ -98,6 +151,7 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("event=stopping detail=\"waiting for running jobs\"");
+            beforeStop.run();
             scheduler.close();
             harvester.close();
             log.info("event=stopped");

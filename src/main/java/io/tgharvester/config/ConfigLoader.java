@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.quartz.CronExpression;
 
 /**
@@ -41,7 +43,9 @@ public final class ConfigLoader {
             "harvester.download.retry-max", "harvester.download.concurrency", "harvester.backoff.base", "harvester.backoff.max",
             "harvester.once.patience",
             "harvester.report.schedule", "harvester.report.zone", "harvester.report.period",
-            "harvester.backfill.window", "harvester.backfill.rate");
+            "harvester.backfill.window", "harvester.backfill.rate",
+            "harvester.console.bind", "harvester.console.port", "harvester.console.token",
+            "harvester.console.health-factor");
 
     /** Environment names kept for the documented short spellings. */
     private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir");
@@ -59,18 +63,38 @@ public final class ConfigLoader {
     }
 
     public HarvesterConfig load(Optional<Path> configFile, Map<String, String> overrides) {
-        Map<String, String> values = new LinkedHashMap<>(packagedDefaults());
-        installedConfig.filter(Files::isRegularFile).ifPresent(file -> values.putAll(readFile(file)));
+        Map<String, String> values = new LinkedHashMap<>();
+        effective(configFile, overrides).forEach((key, configured) -> values.put(key, configured.value()));
+        return build(values, environment);
+    }
+
+    /** Every key's value after all the layers, with the layer that set it, in key order; nothing is validated. */
+    public SortedMap<String, ConfiguredValue> effective(Optional<Path> configFile, Map<String, String> overrides) {
+        Map<String, String> defaults = packagedDefaults();
+        SortedMap<String, ConfiguredValue> values = new TreeMap<>();
+        layer(values, defaults, ConfigSource.DEFAULT, "packaged defaults");
+        installedConfig.filter(Files::isRegularFile).ifPresent(file -> {
+            // The launcher names the very file the defaults are packaged from: a value left as shipped is a default.
+            Map<String, String> edited = new LinkedHashMap<>(readFile(file));
+            edited.entrySet().removeIf(entry -> entry.getValue().equals(defaults.get(entry.getKey())));
+            layer(values, edited, ConfigSource.FILE, file.toString());
+        });
         configFile.ifPresent(file -> {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("config file " + file + " does not exist");
             }
-            values.putAll(readFile(file));
+            layer(values, readFile(file), ConfigSource.FILE, file.toString());
         });
         values.putAll(fromEnvironment());
-        values.putAll(ConnectionSettings.fromEnvironment(environment, ConnectionSettings.aliases(values)));
-        overrides.forEach((key, value) -> values.put(known(key, "--set"), value));
-        return build(values, environment);
+        values.putAll(ConnectionSettings.fromEnvironment(environment, ConnectionSettings.aliases(values.keySet())));
+        overrides.forEach((key, value) ->
+                values.put(known(key, "--set"), new ConfiguredValue(key, value, ConfigSource.FLAG, "--set")));
+        return values;
+    }
+
+    private static void layer(Map<String, ConfiguredValue> values, Map<String, String> layer, ConfigSource source,
+                              String origin) {
+        layer.forEach((key, value) -> values.put(key, new ConfiguredValue(key, value, source, origin)));
     }
 
     /** The relaxed environment name of a key: upper case, '.' and '-' as '_'. */
@@ -78,17 +102,18 @@ public final class ConfigLoader {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private Map<String, String> fromEnvironment() {
-        Map<String, String> values = new LinkedHashMap<>();
+    private Map<String, ConfiguredValue> fromEnvironment() {
+        Map<String, ConfiguredValue> values = new LinkedHashMap<>();
         ENV_ALIASES.forEach((env, key) -> {
             if (environment.containsKey(env)) {
-                values.put(key, environment.get(env));
+                values.put(key, new ConfiguredValue(key, environment.get(env), ConfigSource.ENV, env));
             }
         });
         for (String key : KEYS) {
-            String value = environment.get(environmentName(key));
+            String name = environmentName(key);
+            String value = environment.get(name);
             if (value != null) {
-                values.put(key, value);
+                values.put(key, new ConfiguredValue(key, value, ConfigSource.ENV, name));
             }
         }
         return values;
@@ -159,7 +184,21 @@ public final class ConfigLoader {
                 reportSchedule(v),
                 ConnectionSettings.connections(v, environment),
                 new HarvesterConfig.BackfillSettings(duration(v, "harvester.backfill.window"),
-                        wholeNumber(v, "harvester.backfill.rate", 1, 6000)));
+                        wholeNumber(v, "harvester.backfill.rate", 1, 6000)),
+                console(v));
+    }
+
+    private static ConsoleSettings console(Map<String, String> v) {
+        String token = v.getOrDefault("harvester.console.token", "");
+        String factor = require(v, "harvester.console.health-factor");
+        try {
+            return new ConsoleSettings(require(v, "harvester.console.bind").trim(),
+                    wholeNumber(v, "harvester.console.port", 0, 65_535),
+                    token.isBlank() ? Optional.empty() : Optional.of(new ConsoleToken(token)),
+                    Double.parseDouble(factor));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("harvester.console.health-factor: '" + factor + "' is not a number, e.g. 3");
+        }
     }
 
     private static Optional<HarvesterConfig.ReportSchedule> reportSchedule(Map<String, String> v) {

@@ -32,6 +32,14 @@ public record ConnectionConfig(
         pinsSha256 = List.copyOf(pinsSha256);
     }
 
+    /**
+     * The name of one of a connection's stages in logs and job_runs: {@code fetch:eu} for the connection eu, the
+     * plain stage name for the default connection.
+     */
+    public static String stageName(String stage, String alias) {
+        return alias.equals(DEFAULT) ? stage : stage + ":" + alias;
+    }
+
     /** The key, or a clear error naming the keys to set. */
     public ApiKeySource requireApiKey() {
         return apiKey.orElseThrow(() -> new ConfigException(alias.equals(DEFAULT)

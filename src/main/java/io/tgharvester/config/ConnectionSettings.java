@@ -49,10 +49,10 @@ final class ConnectionSettings {
         return true;
     }
 
-    /** The aliases that keys in {@code values} define, in order. */
-    static Set<String> aliases(Map<String, String> values) {
+    /** The aliases that {@code keys} define, in order. */
+    static Set<String> aliases(Set<String> keys) {
         Set<String> aliases = new TreeSet<>();
-        values.keySet().stream().map(KEY::matcher).filter(Matcher::matches).forEach(m -> aliases.add(m.group(1)));
+        keys.stream().map(KEY::matcher).filter(Matcher::matches).forEach(m -> aliases.add(m.group(1)));
         return aliases;
     }
 
@@ -60,9 +60,9 @@ final class ConnectionSettings {
      * Connection keys set in the environment, {@code TG_CONNECTIONS_<ALIAS>_<FIELD>}: an alias of {@code known}
      * whose environment spelling matches is that alias (so EU_WEST sets eu-west), any other is the lower-case alias.
      */
-    static Map<String, String> fromEnvironment(Map<String, String> environment, Set<String> known) {
+    static Map<String, ConfiguredValue> fromEnvironment(Map<String, String> environment, Set<String> known) {
         List<String> longestFirst = FIELDS.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, ConfiguredValue> values = new LinkedHashMap<>();
         for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
             String name = variable.getKey();
             if (!name.startsWith(ENV_PREFIX)) {
@@ -77,7 +77,7 @@ final class ConnectionSettings {
                             .findFirst().orElse(spelled.toLowerCase(Locale.ROOT));
                     String key = PREFIX + alias + "." + field;
                     isConnectionKey(key, "the environment (" + name + ")");
-                    values.put(key, variable.getValue());
+                    values.put(key, new ConfiguredValue(key, variable.getValue(), ConfigSource.ENV, name));
                     break;
                 }
             }
@@ -97,7 +97,7 @@ final class ConnectionSettings {
                 proxy(v, defaultBase, "", environment), ConfigLoader.optionalPath(v, "tg.ca-file"),
                 ConfigLoader.pins(v, "tg.pin-sha256"), true, "tg.api-key");
         List<ConnectionConfig> named = new ArrayList<>();
-        for (String alias : aliases(v)) {
+        for (String alias : aliases(v.keySet())) {
             String k = PREFIX + alias + ".";
             URI base = ConfigLoader.uri(v, k + "base-url").orElseThrow(() -> new ConfigException(
                     k + "base-url must be set: the connection " + alias + " has other keys but no server"));

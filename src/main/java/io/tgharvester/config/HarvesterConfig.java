@@ -38,7 +38,8 @@ public record HarvesterConfig(
         Duration oncePatience,
         Optional<ReportSchedule> reportSchedule,
         List<ConnectionConfig> connections,
-        BackfillSettings backfill) {
+        BackfillSettings backfill,
+        ConsoleSettings console) {
 
     /**
      * The daemon's scheduled HTML report: a Quartz cron expression (seconds first, e.g. {@code 0 0 6 * * ?}) read in

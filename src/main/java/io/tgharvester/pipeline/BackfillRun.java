@@ -41,7 +41,7 @@ public final class BackfillRun {
         this.window = config.backfill().window();
         this.patience = config.oncePatience();
         this.clock = clock;
-        this.runner = StageRunner.of(client, config, db, clock);
+        this.runner = StageRunner.of(client, config, db, clock, StageObserver.NONE);
         this.pages = new ListPages(client, config.pageSize());
         this.samples = new SampleStore(db, config.artifacts(), connection);
     }

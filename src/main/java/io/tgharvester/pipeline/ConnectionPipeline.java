@@ -35,9 +35,9 @@ final class ConnectionPipeline {
     }
 
     static ConnectionPipeline of(String alias, ThreatGridClient client, HarvesterConfig config, Database db,
-                                 ArtifactFiles files, Clock clock) {
+                                 ArtifactFiles files, Clock clock, StageObserver observer) {
         SampleStore samples = new SampleStore(db, config.artifacts(), alias);
-        return new ConnectionPipeline(alias, client, StageRunner.of(client, config, db, clock),
+        return new ConnectionPipeline(alias, client, StageRunner.of(client, config, db, clock, observer),
                 new ConnectionStage(new SampleFetcher(client, samples, clock, config.fetchOverlap(),
                         config.initialLookback(), config.pageSize()), alias),
                 new ConnectionStage(new StateChecker(client, samples, clock, config.staleAfter()), alias),

@@ -9,7 +9,7 @@ import io.tgharvester.config.ConnectionConfig;
 record ConnectionStage(Stage stage, String connection) implements Stage {
     @Override
     public String name() {
-        return connection.equals(ConnectionConfig.DEFAULT) ? stage.name() : stage.name() + ":" + connection;
+        return ConnectionConfig.stageName(stage.name(), connection);
     }
 
     @Override

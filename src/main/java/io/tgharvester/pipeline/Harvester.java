@@ -18,9 +18,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,14 +60,27 @@ public final class Harvester implements AutoCloseable {
 
     /** A harvester of the default connection alone, through {@code client}. */
     public static Harvester open(HarvesterConfig config, ThreatGridClient client, Clock clock) {
-        return open(config, Map.of(ConnectionConfig.DEFAULT, client), clock);
+        return open(config, client, clock, StageObserver.NONE);
+    }
+
+    /** As {@link #open(HarvesterConfig, ThreatGridClient, Clock)}, telling {@code observer} of every stage run. */
+    public static Harvester open(HarvesterConfig config, ThreatGridClient client, Clock clock,
+                                 StageObserver observer) {
+        return open(config, Map.of(ConnectionConfig.DEFAULT, client), clock, observer);
+    }
+
+    /** A harvester of several connections: alias to its client, in the order given. */
+    public static Harvester open(HarvesterConfig config, Map<String, ThreatGridClient> clients, Clock clock) {
+        return open(config, clients, clock, StageObserver.NONE);
     }
 
     /**
      * Locks the data dir, opens and migrates its database, and clears what an interrupted download left; then wires
-     * the stages of each connection (alias to its client, in the order given) and the shared parse stage.
+     * the stages of each connection (alias to its client, in the order given) and the shared parse stage, all
+     * telling {@code observer} of every stage run.
      */
-    public static Harvester open(HarvesterConfig config, Map<String, ThreatGridClient> clients, Clock clock) {
+    public static Harvester open(HarvesterConfig config, Map<String, ThreatGridClient> clients, Clock clock,
+                                 StageObserver observer) {
         if (clients.isEmpty()) {
             throw new IllegalArgumentException("a harvester needs at least one connection");
         }
@@ -79,9 +95,9 @@ public final class Harvester implements AutoCloseable {
             }
             List<ConnectionPipeline> pipelines = new ArrayList<>();
             clients.forEach((alias, client) -> pipelines.add(ConnectionPipeline.of(alias, client, config, db, files,
-                    clock)));
+                    clock, observer)));
             StageRunner parseRunner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
-                    config.backoffBase(), config.backoffMax(), () -> NO_CALLS), clock, () -> { });
+                    config.backoffBase(), config.backoffMax(), () -> NO_CALLS), clock, () -> { }, observer);
             return new Harvester(lock, db, pipelines, parseRunner, indexer(config.dataDir(), db, clock), clock,
                     config.oncePatience());
         } catch (IOException e) {
@@ -105,31 +121,47 @@ public final class Harvester implements AutoCloseable {
      * or {@code patience} has passed since that connection's turn began; then, or on a refused key, an untrusted
      * certificate, a proxy refusal or a local failure, that connection's pass ends there with that stage's failure,
      * and the next connection has its turn. Downloads that failed in the pass are tried again when their retry falls
-     * due within the patience, so a pass through passing faults ends with every artifact it could get. Parsing runs
-     * when at least one connection got through its downloads.
+     * due within the patience, so a pass through passing faults ends with every artifact it could get. Analyses are
+     * parsed beside the downloads, from the first connection's until the last connection's turn ends
+     * ({@link ParsingBeside}); the parse stage proper runs after them all, when at least one connection got through
+     * its downloads, for what that left.
      */
     public List<StageResult> runOnce() {
         List<StageResult> results = new ArrayList<>();
         boolean anyDownloaded = false;
-        for (ConnectionPipeline connection : connections) {
-            long giveUp = System.nanoTime() + oncePatience.toNanos();
-            for (Stage stage : connection.stages()) {
-                StageResult result = patience.runUntilDone(connection.runner(), stage, giveUp);
-                while (stage == connection.download() && result.status() == StageResult.Status.DONE
-                        && StagePatience.waitedFor(connection.collector().untilNextRetry(), giveUp)) {
-                    result = patience.runUntilDone(connection.runner(), stage, giveUp);
+        try (ParsingBeside parsing = new ParsingBeside(indexer)) {
+            for (ConnectionPipeline connection : connections) {
+                long giveUp = System.nanoTime() + oncePatience.toNanos();
+                for (Stage stage : connection.stages()) {
+                    StageResult result;
+                    if (stage == connection.download()) {
+                        parsing.start();
+                        result = downloads(connection, giveUp);
+                    } else {
+                        result = patience.runUntilDone(connection.runner(), stage, giveUp);
+                    }
+                    results.add(result);
+                    if (result.status() != StageResult.Status.DONE) {
+                        break;
+                    }
+                    anyDownloaded |= stage == connection.download();
                 }
-                results.add(result);
-                if (result.status() != StageResult.Status.DONE) {
-                    break;
-                }
-                anyDownloaded |= stage == connection.download();
             }
         }
         if (anyDownloaded) {
             results.add(patience.runUntilDone(parseRunner, indexer, System.nanoTime() + oncePatience.toNanos()));
         }
         return results;
+    }
+
+    /** A connection's download stage, run again for failed downloads whose retry falls due within the patience. */
+    private StageResult downloads(ConnectionPipeline connection, long giveUp) {
+        StageResult result = patience.runUntilDone(connection.runner(), connection.download(), giveUp);
+        while (result.status() == StageResult.Status.DONE
+                && StagePatience.waitedFor(connection.collector().untilNextRetry(), giveUp)) {
+            result = patience.runUntilDone(connection.runner(), connection.download(), giveUp);
+        }
+        return result;
     }
 
     /** The names of the stages of a pass, in their order. */
@@ -153,6 +185,16 @@ public final class Harvester implements AutoCloseable {
         connections.forEach(c -> c.stages().forEach(Stage::stop));
         // After the stages know they are stopping, so that a cut download is not recorded as failed.
         connections.forEach(c -> c.client().cancelCalls());
+    }
+
+    /**
+     * When the pause of every call to Threat Grid ends, while one is in force: while every connection's calls are
+     * paused (each connection has a back-off of its own), the first of them to resume.
+     */
+    public Optional<Instant> pausedUntil() {
+        List<Optional<Instant>> pauses = connections.stream().map(c -> c.runner().pausedUntil()).toList();
+        return pauses.stream().allMatch(Optional::isPresent)
+                ? pauses.stream().map(Optional::get).min(Comparator.naturalOrder()) : Optional.empty();
     }
 
     /** Read queries on this harvester's database (status, per-user statistics). */

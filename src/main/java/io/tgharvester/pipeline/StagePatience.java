@@ -70,7 +70,8 @@ final class StagePatience {
         return due.isPresent() && due.get().toNanos() < giveUp - System.nanoTime() && slept(due.get());
     }
 
-    private static boolean slept(Duration wait) {
+    /** Sleeps {@code wait}; false when interrupted (the interrupt is kept for the caller to see). */
+    static boolean slept(Duration wait) {
         try {
             Thread.sleep(Math.max(0, wait.toMillis()));
             return true;

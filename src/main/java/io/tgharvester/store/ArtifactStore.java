@@ -64,11 +64,25 @@ public final class ArtifactStore {
         });
     }
 
-    public void markDone(ArtifactTask task, long bytes, String sha256, String relativePath, Instant now) {
-        update(task, """
-                UPDATE artifacts SET status = 'done', bytes = ?, sha256 = ?, path = ?, fetched_at = ?,
-                    attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL
-                WHERE sample_id = ? AND name = ?""", bytes, sha256, relativePath, now);
+    /** Artifacts durable on disk, recorded done together in one transaction. */
+    public void markDone(List<DoneArtifact> artifacts, Instant now) {
+        db.inTransaction("cannot record " + artifacts.size() + " downloaded artifacts", conn -> {
+            try (PreparedStatement st = conn.prepareStatement("""
+                    UPDATE artifacts SET status = 'done', bytes = ?, sha256 = ?, path = ?, fetched_at = ?,
+                        attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL
+                    WHERE sample_id = ? AND name = ?""")) {
+                for (DoneArtifact done : artifacts) {
+                    st.setLong(1, done.bytes());
+                    st.setString(2, done.sha256());
+                    st.setString(3, done.relativePath());
+                    Jdbc.setTime(st, 4, now);
+                    st.setString(5, done.task().sampleId());
+                    st.setString(6, done.task().name());
+                    st.addBatch();
+                }
+                return st.executeBatch();
+            }
+        });
     }
 
     /** The analysis has no such artifact (404): final, never retried. */

@@ -1,7 +1,11 @@
 package io.tgharvester.store;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /** The last success and failure of each pipeline stage, for {@code status} and operators. */
 public final class JobRunStore {
@@ -24,6 +28,22 @@ public final class JobRunStore {
                 WHEN MATCHED THEN UPDATE SET last_failure_at = v.at, last_error = v.error
                 WHEN NOT MATCHED THEN INSERT (job, last_failure_at, last_error) VALUES (v.job, v.at, v.error)""",
                 job, at, Jdbc.clip(error));
+    }
+
+    /** Every stage that has run at least once, by name. */
+    public List<StageRun> runs() {
+        return db.withConnection("cannot read job_runs", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT job, last_success_at, last_failure_at, last_error FROM job_runs ORDER BY job");
+                 ResultSet rs = st.executeQuery()) {
+                List<StageRun> runs = new ArrayList<>();
+                while (rs.next()) {
+                    runs.add(new StageRun(rs.getString("job"), Jdbc.time(rs, "last_success_at"),
+                            Jdbc.time(rs, "last_failure_at"), Optional.ofNullable(rs.getString("last_error"))));
+                }
+                return List.copyOf(runs);
+            }
+        });
     }
 
     private void record(String sql, String job, Instant at, String error) {

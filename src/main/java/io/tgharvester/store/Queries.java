@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +135,20 @@ public final class Queries {
                            submitted_at, NULL, NULL, connection
                     FROM fetch_watermark) WHERE %s
                 ORDER BY job""", "COALESCE(connection, ?)", connection);
+    }
+
+    /**
+     * The fetch watermark: the server's submitted_at the next listing starts from (less the overlap); with several
+     * connections the oldest of theirs, the one furthest behind.
+     */
+    public Optional<Instant> watermark() {
+        return db.withConnection("query failed", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT MIN(submitted_at) AS submitted_at FROM fetch_watermark");
+                 ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Jdbc.time(rs, "submitted_at") : Optional.<Instant>empty();
+            }
+        });
     }
 
     /** The listing a round left unfinished (no rows when none is): it continues at next_offset in the next round. */

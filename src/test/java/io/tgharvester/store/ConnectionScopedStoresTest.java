@@ -94,4 +94,27 @@ class ConnectionScopedStoresTest {
         assertEquals(List.of(List.of("eu", 100)), new Queries(db).listingInProgress().rows().stream()
                 .map(r -> List.of(r.get(0), r.get(3))).toList());
     }
+
+    @Test
+    void theHarvestsWatermarkIsTheOldestOfTheConnections() {
+        Listing usListing = Listing.from(T0, T0).plusPage(1, Optional.of(T0.plusSeconds(50)));
+        Listing euListing = Listing.from(T0, T0).plusPage(1, Optional.of(T0.plusSeconds(20)));
+        us.storePage(List.of(sample(1, "run", T0.plusSeconds(50))), us.fetchPosition().completing(usListing), T0);
+        eu.storePage(List.of(sample(2, "run", T0.plusSeconds(20))), eu.fetchPosition().completing(euListing), T0);
+
+        assertEquals(Optional.of(T0.plusSeconds(20)), new Queries(db).watermark(), "eu is furthest behind");
+    }
+
+    @Test
+    void theSamplesFilterPicksTheSamplesOfOneConnection() {
+        us.storePage(List.of(sample(1, "succ", T0)), T0);
+        eu.storePage(List.of(sample(2, "succ", T0), sample(3, "wait", T0)), T0);
+
+        QueryResult listed = new SampleListingQueries(db).list(new SampleListing(
+                Optional.of(FilterParser.parse("connection__eq(eu)")),
+                List.of(new SampleListing.SortKey(SampleField.ID, false)),
+                List.of(SampleField.ID, SampleField.CONNECTION), 100, 0));
+
+        assertEquals(List.of(List.of(TgJson.id(2), "eu"), List.of(TgJson.id(3), "eu")), listed.rows());
+    }
 }

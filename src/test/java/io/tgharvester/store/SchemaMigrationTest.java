@@ -188,7 +188,8 @@ class SchemaMigrationTest {
             ArtifactStore artifacts = new ArtifactStore(db);
             List<ArtifactTask> due = artifacts.due(NOW, 10);
             assertEquals(List.of(new ArtifactTask(ALICE, "network.pcap", 2)), due);
-            artifacts.markDone(due.get(0), 4096, ALICE_SHA256, "artifacts/" + ALICE + "/network.pcap", NOW);
+            artifacts.markDone(List.of(new DoneArtifact(due.get(0), 4096, ALICE_SHA256,
+                    "artifacts/" + ALICE + "/network.pcap")), NOW);
             assertEquals(List.of(List.of("done", 2L)), queries.userQuery(
                     "SELECT status, COUNT(*) FROM artifacts GROUP BY status").rows());
         }
