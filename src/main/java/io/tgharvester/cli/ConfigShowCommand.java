@@ -17,8 +17,9 @@ import picocli.CommandLine.ParentCommand;
         description = {"Print every configuration key's effective value and its source: default"
                 + " (conf/harvester.properties as shipped), file (an edited conf/harvester.properties or --config),"
                 + " env (the variable named) or flag (--set); later sources win in that order.",
-                "Secrets (the API key, and any *-key, *-password, *-token or *-secret, credentials in a URL) show as"
-                + " ***. The values are then checked as any command checks them."})
+                "Secrets (every connection's API key, proxy credentials, and any *-key, *-password, *-token or"
+                + " *-secret, credentials in a URL) show as ***. The values are then checked as any command checks"
+                + " them."})
 final class ConfigShowCommand implements Callable<Integer> {
     @ParentCommand
     private ConfigCommand parent;

@@ -75,6 +75,8 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, String> settings = new LinkedHashMap<>(DEMO_SCHEDULE);
             settings.put("tg.base-url", simulator.baseUrl().toString());
             settings.put("tg.api-key", key);
+            // the simulator is on loopback: never through a proxy the environment names
+            settings.put("harvester.proxy", "direct");
             cfg = config.load(main, settings);
             DemoDataDir.prepare(cfg.dataDir());
             PrintWriter out = main.out();

@@ -31,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
                 + " 'text' or \"text\". The whole language: docs/QUERIES.md."},
         footer = {"", "Fields: id, submitted_at, login, state, status, filename, sha256, md5, sha1, tags, vm, os,"
                 + " playbook, private, organization_id, submission_id, started_at, completed_at, finished_at,"
-                + " first_seen_at, last_checked_at.", "",
+                + " first_seen_at, last_checked_at, connection.", "",
                 "Examples:",
                 "  tg-harvester samples --filter 'login__eq(alice) AND state__in(succ,fail)'",
                 "  tg-harvester samples --order-by -submitted_at,login --fields id,login,state \\",

@@ -34,7 +34,8 @@ public final class ConfigLoader {
     /** Every key the harvester understands; anything else is a typo and is refused. */
     public static final Set<String> KEYS = Set.of(
             "tg.api-key", "tg.api-key-file", "tg.base-url", "tg.auth", "tg.ca-file", "tg.pin-sha256",
-            "harvester.proxy", "harvester.http-timeout",
+            "harvester.proxy", "harvester.proxy-credentials", "harvester.proxy-credentials-file",
+            "harvester.http-timeout",
             "harvester.retry.attempts", "harvester.retry.base", "harvester.retry.max-wait",
             "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
             "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
@@ -42,6 +43,7 @@ public final class ConfigLoader {
             "harvester.download.retry-max", "harvester.download.concurrency", "harvester.backoff.base", "harvester.backoff.max",
             "harvester.once.patience",
             "harvester.report.schedule", "harvester.report.zone", "harvester.report.period",
+            "harvester.backfill.window", "harvester.backfill.rate",
             "harvester.console.bind", "harvester.console.port", "harvester.console.token",
             "harvester.console.health-factor");
 
@@ -63,7 +65,7 @@ public final class ConfigLoader {
     public HarvesterConfig load(Optional<Path> configFile, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         effective(configFile, overrides).forEach((key, configured) -> values.put(key, configured.value()));
-        return build(values);
+        return build(values, environment);
     }
 
     /** Every key's value after all the layers, with the layer that set it, in key order; nothing is validated. */
@@ -84,6 +86,7 @@ public final class ConfigLoader {
             layer(values, readFile(file), ConfigSource.FILE, file.toString());
         });
         values.putAll(fromEnvironment());
+        values.putAll(ConnectionSettings.fromEnvironment(environment, ConnectionSettings.aliases(values.keySet())));
         overrides.forEach((key, value) ->
                 values.put(known(key, "--set"), new ConfiguredValue(key, value, ConfigSource.FLAG, "--set")));
         return values;
@@ -146,24 +149,23 @@ public final class ConfigLoader {
     }
 
     private static String known(String key, String source) {
-        if (!KEYS.contains(key)) {
+        if (!KEYS.contains(key) && !ConnectionSettings.isConnectionKey(key, source)) {
             throw new ConfigException("unknown configuration key '" + key + "' in " + source
                     + "; known keys: " + String.join(", ", KEYS.stream().sorted().toList()));
         }
         return key;
     }
 
-    private static HarvesterConfig build(Map<String, String> v) {
+    private static HarvesterConfig build(Map<String, String> v, Map<String, String> environment) {
         return new HarvesterConfig(
-                apiKey(v),
+                apiKey(v, "tg.api-key"),
                 uri(v, "tg.base-url").orElseThrow(() -> new ConfigException("tg.base-url must be set")),
-                enumValue(v, "tg.auth"),
-                uri(v, "harvester.proxy"),
+                authMode(v, "tg.auth"),
                 duration(v, "harvester.http-timeout"),
                 new HarvesterConfig.CallRetries(wholeNumber(v, "harvester.retry.attempts", 1, 10),
                         duration(v, "harvester.retry.base"), duration(v, "harvester.retry.max-wait")),
                 optionalPath(v, "tg.ca-file"),
-                pins(v),
+                pins(v, "tg.pin-sha256"),
                 Path.of(require(v, "harvester.data-dir")),
                 duration(v, "harvester.fetch-interval"),
                 duration(v, "harvester.state-interval"),
@@ -180,6 +182,9 @@ public final class ConfigLoader {
                 duration(v, "harvester.backoff.max"),
                 duration(v, "harvester.once.patience"),
                 reportSchedule(v),
+                ConnectionSettings.connections(v, environment),
+                new HarvesterConfig.BackfillSettings(duration(v, "harvester.backfill.window"),
+                        wholeNumber(v, "harvester.backfill.rate", 1, 6000)),
                 console(v));
     }
 
@@ -216,7 +221,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Optional<Path> optionalPath(Map<String, String> v, String key) {
+    static Optional<Path> optionalPath(Map<String, String> v, String key) {
         String value = v.getOrDefault(key, "");
         return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value.trim()));
     }
@@ -226,9 +231,9 @@ public final class ConfigLoader {
      * or as bare base64 (what {@code openssl ... | openssl dgst -sha256 -binary | base64} prints); kept as
      * {@code sha256/BASE64}.
      */
-    private static List<String> pins(Map<String, String> v) {
+    static List<String> pins(Map<String, String> v, String key) {
         List<String> pins = new ArrayList<>();
-        for (String pin : v.getOrDefault("tg.pin-sha256", "").split(",")) {
+        for (String pin : v.getOrDefault(key, "").split(",")) {
             String base64 = pin.trim().startsWith("sha256/") ? pin.trim().substring(7) : pin.trim();
             if (base64.isEmpty()) {
                 continue;
@@ -240,7 +245,7 @@ public final class ConfigLoader {
                 hash = new byte[0];
             }
             if (hash.length != 32) {
-                throw new ConfigException("tg.pin-sha256: '" + pin.trim() + "' is not a SHA-256 key pin; it looks like"
+                throw new ConfigException(key + ": '" + pin.trim() + "' is not a SHA-256 key pin; it looks like"
                         + " sha256/ followed by 44 base64 characters, e.g. sha256/"
                         + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
             }
@@ -249,16 +254,17 @@ public final class ConfigLoader {
         return pins;
     }
 
-    private static Optional<ApiKeySource> apiKey(Map<String, String> v) {
-        String direct = v.getOrDefault("tg.api-key", "");
+    /** The key in {@code key}, else in the file {@code key}-file names. */
+    static Optional<ApiKeySource> apiKey(Map<String, String> v, String key) {
+        String direct = v.getOrDefault(key, "");
         if (!direct.isBlank()) {
             return Optional.of(new ApiKey(direct));
         }
-        String file = v.getOrDefault("tg.api-key-file", "");
+        String file = v.getOrDefault(key + "-file", "");
         if (file.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new ApiKeyFile(Path.of(file)));
+        return Optional.of(new ApiKeyFile(key + "-file", Path.of(file.strip())));
     }
 
     private static String require(Map<String, String> v, String key) {
@@ -281,7 +287,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Optional<URI> uri(Map<String, String> v, String key) {
+    static Optional<URI> uri(Map<String, String> v, String key) {
         String value = v.getOrDefault(key, "");
         if (value.isBlank()) {
             return Optional.empty();
@@ -297,7 +303,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static HarvesterConfig.AuthMode enumValue(Map<String, String> v, String key) {
+    static HarvesterConfig.AuthMode authMode(Map<String, String> v, String key) {
         String value = require(v, key);
         try {
             return HarvesterConfig.AuthMode.valueOf(value.toUpperCase(Locale.ROOT));

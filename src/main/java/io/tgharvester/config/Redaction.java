@@ -3,17 +3,21 @@ package io.tgharvester.config;
 import java.util.regex.Pattern;
 
 /**
- * Removes API keys from text by their shape (an {@code api_key} parameter, a bearer token), so that even a message
- * the harvester does not control, such as a library's exception naming a URL, cannot show the key; and hides the
- * secrets among configuration values.
+ * Removes secrets from text by their shape (an {@code api_key} parameter, a bearer token, Basic credentials, the user
+ * info of a URL such as a proxy's), so that even a message the harvester does not control, such as a library's
+ * exception naming a URL, cannot show any connection's key or a proxy password; and hides the secrets among
+ * configuration values.
  */
 public final class Redaction {
     private static final Pattern QUERY_KEY = Pattern.compile("(?i)(api_key=)[^&\\s\"'<>]+");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"'<>]+");
-    /** Configuration keys whose values are secrets whole: tg.api-key, and any *-key, *-password, *-token, *-secret. */
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i)(.*[-._])?(key|password|token|secret)");
-    /** The user:password@ of a URL, such as a proxy's. */
-    private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)[^/@\\s]+@");
+    private static final Pattern BASIC = Pattern.compile("(?i)(basic\\s+)[A-Za-z0-9+/=]{4,}");
+    private static final Pattern USER_INFO = Pattern.compile("(://)[^/\\s@\"'<>]+@");
+    /**
+     * Configuration keys whose values are secrets whole: tg.api-key and each connection's api-key, proxy credentials,
+     * and any *-key, *-password, *-token, *-secret or *-credentials.
+     */
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i)(.*[-._])?(key|password|token|secret|credentials)");
 
     private Redaction() {
     }
@@ -23,7 +27,8 @@ public final class Redaction {
             return null;
         }
         String once = QUERY_KEY.matcher(text).replaceAll("$1***");
-        return BEARER.matcher(once).replaceAll("$1***");
+        String twice = BEARER.matcher(once).replaceAll("$1***");
+        return USER_INFO.matcher(BASIC.matcher(twice).replaceAll("$1***")).replaceAll("$1***@");
     }
 
     /**
@@ -37,6 +42,6 @@ public final class Redaction {
         if (SECRET_KEY.matcher(key).matches()) {
             return "***";
         }
-        return redact(URL_CREDENTIALS.matcher(value).replaceAll("$1***@"));
+        return redact(value);
     }
 }

@@ -1,5 +1,6 @@
 package io.tgharvester.console;
 
+import io.tgharvester.config.ConnectionConfig;
 import io.tgharvester.config.Durations;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.report.ReportValues;
@@ -39,14 +40,17 @@ final class HealthCheck {
     }
 
     /**
-     * The stages of the daemon and the interval each runs on, by their names in job_runs: downloads and parsing both
-     * run on the download interval.
+     * The stages of the daemon and the interval each runs on, by their names in job_runs: each enabled connection's
+     * fetch, state and download ({@code fetch:eu}), and the parse stage they share; downloads and parsing both run on
+     * the download interval.
      */
     static Map<String, Duration> intervals(HarvesterConfig config) {
         Map<String, Duration> intervals = new LinkedHashMap<>();
-        intervals.put("fetch", config.fetchInterval());
-        intervals.put("state", config.stateInterval());
-        intervals.put("download", config.downloadInterval());
+        config.connections().stream().filter(ConnectionConfig::enabled).map(ConnectionConfig::alias).forEach(alias -> {
+            intervals.put(ConnectionConfig.stageName("fetch", alias), config.fetchInterval());
+            intervals.put(ConnectionConfig.stageName("state", alias), config.stateInterval());
+            intervals.put(ConnectionConfig.stageName("download", alias), config.downloadInterval());
+        });
         intervals.put("parse", config.downloadInterval());
         return intervals;
     }

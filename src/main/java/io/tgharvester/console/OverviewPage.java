@@ -1,5 +1,6 @@
 package io.tgharvester.console;
 
+import io.tgharvester.config.ConnectionConfig;
 import io.tgharvester.config.Durations;
 import io.tgharvester.report.HarvestSummary;
 import io.tgharvester.store.JobRunStore;
@@ -98,9 +99,10 @@ final class OverviewPage {
         facts.add(Markup.of("<dt>pause of all calls</dt><dd>%s</dd>\n", pause(now)));
         facts.add(Markup.of("<dt>fetch watermark</dt><dd>%s</dd>\n", when(queries.watermark(), now)));
         QueryResult listing = queries.listingInProgress();
-        listing.rows().stream().findFirst().ifPresent(row -> facts.add(Markup.of(
-                "<dt>listing in progress</dt><dd>from %s, %s pages so far, continues at offset %s</dd>\n",
-                Cells.text(row.get(0)), row.get(1), row.get(2))));
+        listing.rows().forEach(row -> facts.add(Markup.of(
+                "<dt>listing in progress%s</dt><dd>from %s, %s pages so far, continues at offset %s</dd>\n",
+                ConnectionConfig.DEFAULT.equals(row.get(0)) ? "" : " of " + row.get(0), Cells.text(row.get(1)),
+                row.get(2), row.get(3))));
         return table.plus(Markup.of("<dl class=\"fields\">\n%s</dl>\n", Markup.join(facts)));
     }
 

@@ -11,6 +11,7 @@ import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.CallObserver;
 import io.tgharvester.api.CallOutcome;
 import io.tgharvester.api.MalformedResponse;
+import io.tgharvester.api.ProxyRefused;
 import io.tgharvester.api.RateLimited;
 import io.tgharvester.api.RequestRejected;
 import io.tgharvester.api.ServerNotTrusted;
@@ -21,12 +22,15 @@ import io.tgharvester.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * What only the harvesting process knows, as meters: every attempt of a call to Threat Grid by endpoint and outcome,
+ * What only the harvesting process knows, as meters: every attempt of a call to Threat Grid by endpoint and outcome
+ * (every connection's together; the stages carry their connection in their names, such as {@code fetch:eu}),
  * the calls sent again, each stage run's duration and failures by cause, and the pause of all calls. Exported by
  * {@code run --serve}; {@code serve} in another process cannot see them.
  */
@@ -56,11 +60,14 @@ public final class PipelineMetrics implements CallObserver, StageObserver {
     }
 
     /**
-     * Exports the client's retries and the pause of all calls ({@code pausedUntil}, e.g. the harvester's), once
-     * both exist: the client is made with this as its observer.
+     * Exports the clients' retries (all connections' together) and the pause of all calls ({@code pausedUntil},
+     * e.g. the harvester's), once both exist: the clients are made with this as their observer.
      */
-    public void watch(ThreatGridClient client, Supplier<Optional<Instant>> pausedUntil, Clock clock) {
-        FunctionCounter.builder("tg.harvester.api.retries", client, ThreatGridClient::retries)
+    public void watch(Collection<ThreatGridClient> clients, Supplier<Optional<Instant>> pausedUntil, Clock clock) {
+        List<ThreatGridClient> watched = List.copyOf(clients);
+        // Micrometer holds the counted object weakly: this one lives as long as its registry, the clients with it.
+        FunctionCounter.builder("tg.harvester.api.retries", this,
+                        metrics -> watched.stream().mapToLong(ThreatGridClient::retries).sum())
                 .description("Calls sent again after a passing failure (harvester.retry.*)").register(registry);
         Gauge.builder("tg.harvester.backoff.paused", pausedUntil, until -> until.get().isPresent() ? 1 : 0)
                 .description("1 while every call to Threat Grid is paused (outage, refused key, long Retry-After)")
@@ -79,6 +86,9 @@ public final class PipelineMetrics implements CallObserver, StageObserver {
         }
         if (failure instanceof ServerNotTrusted) {
             return "untrusted_certificate";
+        }
+        if (failure instanceof ProxyRefused) {
+            return "proxy_refused";
         }
         if (failure instanceof RateLimited) {
             return "rate_limited";

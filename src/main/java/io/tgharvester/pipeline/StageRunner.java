@@ -1,12 +1,16 @@
 package io.tgharvester.pipeline;
 
 import io.tgharvester.api.ApiException;
+import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.store.Database;
 import io.tgharvester.store.JobRunStore;
 import io.tgharvester.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,16 @@ public final class StageRunner {
         this.clock = clock;
         this.probe = probe;
         this.observer = observer;
+    }
+
+    /**
+     * The runner of the stages that call Threat Grid through {@code client}: its back-off judges that client's calls;
+     * {@code observer} is told of every run.
+     */
+    static StageRunner of(ThreatGridClient client, HarvesterConfig config, Database db, Clock clock,
+                          StageObserver observer) {
+        return new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(), config.backoffBase(),
+                config.backoffMax(), client::recentCalls), clock, client::probe, observer);
     }
 
     /**

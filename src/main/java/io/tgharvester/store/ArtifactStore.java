@@ -1,5 +1,6 @@
 package io.tgharvester.store;
 
+import io.tgharvester.config.ConnectionConfig;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -7,12 +8,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The download queue: artifact rows move from pending to done, absent, or failed (and back when retried). */
+/**
+ * The download queue of one connection's samples (each is downloaded with its own connection's client): artifact rows
+ * move from pending to done, absent, or failed (and back when retried).
+ */
 public final class ArtifactStore {
-    private final Database db;
+    private static final String OF_CONNECTION = "sample_id IN (SELECT id FROM samples WHERE connection = ?)";
 
+    private final Database db;
+    private final String connection;
+
+    /** The queue of the default connection. */
     public ArtifactStore(Database db) {
+        this(db, ConnectionConfig.DEFAULT);
+    }
+
+    public ArtifactStore(Database db, String connection) {
         this.db = db;
+        this.connection = connection;
     }
 
     /** Artifacts to download now: pending ones and failed ones whose retry time has come. */
@@ -21,10 +34,12 @@ public final class ArtifactStore {
             try (PreparedStatement st = conn.prepareStatement("""
                     SELECT sample_id, name, attempts FROM artifacts
                     WHERE status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                        AND %s
                     ORDER BY next_attempt_at NULLS FIRST, sample_id, name
-                    LIMIT ?""")) {
+                    LIMIT ?""".formatted(OF_CONNECTION))) {
                 Jdbc.setTime(st, 1, now);
-                st.setInt(2, limit);
+                st.setString(2, connection);
+                st.setInt(3, limit);
                 List<ArtifactTask> tasks = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -40,9 +55,11 @@ public final class ArtifactStore {
     public Optional<Instant> nextRetryAt() {
         return db.withConnection("cannot read the download queue", conn -> {
             try (PreparedStatement st = conn.prepareStatement(
-                    "SELECT MIN(next_attempt_at) AS next_at FROM artifacts WHERE status = 'failed'");
-                 ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Jdbc.time(rs, "next_at") : Optional.<Instant>empty();
+                    "SELECT MIN(next_attempt_at) AS next_at FROM artifacts WHERE status = 'failed' AND " + OF_CONNECTION)) {
+                st.setString(1, connection);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Jdbc.time(rs, "next_at") : Optional.<Instant>empty();
+                }
             }
         });
     }

@@ -30,7 +30,8 @@ public enum SampleField {
     COMPLETED_AT("completed_at", Kind.TIME),
     FINISHED_AT("finished_at", Kind.TIME),
     FIRST_SEEN_AT("first_seen_at", Kind.TIME),
-    LAST_CHECKED_AT("last_checked_at", Kind.TIME);
+    LAST_CHECKED_AT("last_checked_at", Kind.TIME),
+    CONNECTION("connection", Kind.TEXT);
 
     /** What a field holds, which decides the operators it takes and how its values are read. */
     public enum Kind { TEXT, NUMBER, TIME, BOOLEAN, TAGS }

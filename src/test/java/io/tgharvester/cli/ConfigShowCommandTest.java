@@ -74,6 +74,32 @@ class ConfigShowCommandTest {
     }
 
     @Test
+    void connectionKeysShowWithTheirSourcesAndTheirKeysAndProxyCredentialsHidden() throws IOException {
+        Path file = Files.writeString(dir.resolve("site.properties"),
+                "tg.connections.eu.base-url=https://panacea.threatgrid.eu\n"
+                        + "tg.connections.eu.api-key=" + PLANTED.get(1) + "\n"
+                        + "tg.connections.eu.proxy=http://127.0.0.1:3128\n"
+                        + "tg.connections.eu.proxy-credentials=ops:" + PLANTED.get(2) + "\n");
+        Map<String, String> env = Map.of("TG_CONNECTIONS_EU_API_KEY", PLANTED.get(0));
+
+        CliRun.Result table = CliRun.run(env, "config", "show", "--config", file.toString());
+        Map<String, Map<String, Object>> shown = byKey(CliRun.run(env, "config", "show", "--config", file.toString(),
+                "--format", "json"));
+
+        assertEquals(0, table.exitCode(), table.everything());
+        for (String secret : PLANTED) {
+            assertFalse(table.everything().contains(secret), secret + " printed");
+        }
+        assertEquals(Map.of("key", "tg.connections.eu.base-url", "value", "https://panacea.threatgrid.eu",
+                "source", "file", "from", file.toString()), shown.get("tg.connections.eu.base-url"));
+        assertEquals(Map.of("key", "tg.connections.eu.api-key", "value", "***", "source", "env",
+                "from", "TG_CONNECTIONS_EU_API_KEY"), shown.get("tg.connections.eu.api-key"));
+        assertEquals(Map.of("key", "tg.connections.eu.proxy-credentials", "value", "***", "source", "file",
+                "from", file.toString()), shown.get("tg.connections.eu.proxy-credentials"));
+        assertEquals("", shown.get("harvester.proxy-credentials").get("value"), "unset stays empty");
+    }
+
+    @Test
     void anInvalidValueIsShownThenRefusedWithExitTwoAndOneLineNamingItsKey() {
         CliRun.Result result = CliRun.run(Map.of("HARVESTER_PAGE_SIZE", "lots"), "config", "show");
 

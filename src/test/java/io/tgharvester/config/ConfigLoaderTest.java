@@ -136,4 +136,12 @@ class ConfigLoaderTest {
                 Redaction.redact("GET http://h/api/v2/samples?org_only=True&api_key=s3cr3t&limit=5"));
         assertEquals("Authorization: bearer ***", Redaction.redact("Authorization: bearer s3cr3t"));
     }
+
+    @Test
+    void redactionRemovesProxyCredentialsFromUrlsAndHeaders() {
+        assertEquals("Proxy-Authorization: Basic ***", Redaction.redact("Proxy-Authorization: Basic dTpwYXNz"));
+        assertEquals("HTTPS_PROXY=http://***@proxy.example:3128 failed",
+                Redaction.redact("HTTPS_PROXY=http://svc:p4ss@proxy.example:3128 failed"));
+        assertEquals("asks for Basic): set it", Redaction.redact("asks for Basic): set it"));
+    }
 }

@@ -54,7 +54,7 @@ final class ConsoleHarvest {
             HarvesterConfig config = config(dataDir, Map.of("tg.base-url", simulator.baseUrl().toString()));
             ThreatGridClient client = ThreatGridClient.connect(config, pipeline);
             try (Harvester harvester = Harvester.open(config, client, Clock.systemUTC(), pipeline)) {
-                pipeline.watch(client, harvester::pausedUntil, Clock.systemUTC());
+                pipeline.watch(List.of(client), harvester::pausedUntil, Clock.systemUTC());
                 for (int pass = 0; pass < 30 && !allFinished(simulator, clock.instant()); pass++) {
                     clock.advance(Duration.ofMinutes(1));
                     harvester.runOnce();

@@ -1,7 +1,9 @@
 package io.tgharvester.console;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,37 +162,85 @@ class MetricsAndHealthTest {
         }
     }
 
-    @Test
-    void aRefusedKeyShowsInTheMetricsAndInHealth() throws Exception {
-        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(401)
-                .withBody(TgJson.error(401, "invalid key"))));
-        HarvesterConfig config = ConsoleHarvest.config(dataDir, Map.of("tg.base-url", wm.baseUrl()));
+    /** What a test checks of a harvester after one pass, through the console served beside it. */
+    @FunctionalInterface
+    private interface ServedCheck {
+        void check(Harvester harvester, ConsoleClient http) throws Exception;
+    }
+
+    /**
+     * One pass of every connection of {@code config}, wired as {@code run --serve} wires them (each client and stage
+     * reporting to the same metrics), then {@code check} against the console serving that harvest.
+     */
+    private void passThenServe(HarvesterConfig config, ServedCheck check) throws Exception {
         PipelineMetrics pipeline = new PipelineMetrics();
-        ThreatGridClient client = ThreatGridClient.connect(config, pipeline);
-        try (Harvester harvester = Harvester.open(config, client, Clock.systemUTC(), pipeline)) {
-            pipeline.watch(client, harvester::pausedUntil, Clock.systemUTC());
+        Map<String, ThreatGridClient> clients = new LinkedHashMap<>();
+        config.connections().forEach(c -> clients.put(c.alias(), ThreatGridClient.connect(c, config, pipeline)));
+        try (Harvester harvester = Harvester.open(config, clients, Clock.systemUTC(), pipeline)) {
+            pipeline.watch(clients.values(), harvester::pausedUntil, Clock.systemUTC());
             harvester.runOnce();
             try (Database reader = Database.openReadOnly(dataDir);
                  ConsoleServer console = ConsoleServer.start(config, config.console().at("127.0.0.1", 0), reader,
                          HarvestMetrics.of(reader, pipeline), Optional.of(harvester::pausedUntil),
                          Clock.systemUTC())) {
-                ConsoleClient http = new ConsoleClient(console.port());
-                PrometheusText metrics = PrometheusText.parse(http.get("/metrics").body());
-
-                assertEquals(1.0, metrics.value("tg_harvester_stage_failures_total", "stage", "fetch",
-                        "cause", "key_refused"));
-                assertTrue(metrics.value("tg_harvester_api_calls_total", "endpoint", "/api/v2/samples",
-                        "outcome", "key_refused") >= 1);
-                assertEquals(1.0, metrics.value("tg_harvester_backoff_paused"), "a refused key pauses every call");
-                assertTrue(metrics.value("tg_harvester_backoff_remaining_seconds") > 60);
-                HttpResponse<String> health = http.get("/healthz");
-                assertEquals(503, health.statusCode());
-                assertTrue(health.body().contains("stage fetch has never succeeded")
-                        && health.body().contains("Threat Grid refused the API key")
-                        && health.body().contains("all calls to Threat Grid paused until"), health.body());
-                assertTrue(http.get("/").body().contains("paused until"), "the overview shows the pause");
+                check.check(harvester, new ConsoleClient(console.port()));
             }
         }
+    }
+
+    @Test
+    void aRefusedKeyShowsInTheMetricsAndInHealth() throws Exception {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(401)
+                .withBody(TgJson.error(401, "invalid key"))));
+        passThenServe(ConsoleHarvest.config(dataDir, Map.of("tg.base-url", wm.baseUrl())), (harvester, http) -> {
+            PrometheusText metrics = PrometheusText.parse(http.get("/metrics").body());
+
+            assertEquals(1.0, metrics.value("tg_harvester_stage_failures_total", "stage", "fetch",
+                    "cause", "key_refused"));
+            assertTrue(metrics.value("tg_harvester_api_calls_total", "endpoint", "/api/v2/samples",
+                    "outcome", "key_refused") >= 1);
+            assertEquals(1.0, metrics.value("tg_harvester_backoff_paused"), "a refused key pauses every call");
+            assertTrue(metrics.value("tg_harvester_backoff_remaining_seconds") > 60);
+            HttpResponse<String> health = http.get("/healthz");
+            assertEquals(503, health.statusCode());
+            assertTrue(health.body().contains("stage fetch has never succeeded")
+                    && health.body().contains("Threat Grid refused the API key")
+                    && health.body().contains("all calls to Threat Grid paused until"), health.body());
+            assertTrue(http.get("/").body().contains("paused until"), "the overview shows the pause");
+        });
+    }
+
+    @Test
+    void aRefusedKeyOfOneConnectionFailsItsOwnStagesWhileTheOtherConnectionsCallsGoOn() throws Exception {
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of()))));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).atPriority(1)
+                .withHeader("Authorization", equalTo("bearer eu-key"))
+                .willReturn(aResponse().withStatus(401).withBody(TgJson.error(401, "invalid key"))));
+        HarvesterConfig config = ConsoleHarvest.config(dataDir, Map.of("tg.base-url", wm.baseUrl(),
+                "tg.auth", "header", "tg.connections.eu.base-url", wm.baseUrl(),
+                "tg.connections.eu.api-key", "eu-key", "tg.connections.eu.auth", "header"));
+        passThenServe(config, (harvester, http) -> {
+            assertEquals(Optional.empty(), harvester.pausedUntil(), "the default connection's calls are not paused");
+            PrometheusText metrics = PrometheusText.parse(http.get("/metrics").body());
+
+            assertEquals(1.0, metrics.value("tg_harvester_stage_failures_total", "stage", "fetch:eu",
+                    "cause", "key_refused"));
+            assertEquals(1.0, metrics.value("tg_harvester_stage_duration_seconds_count", "stage", "fetch",
+                    "outcome", "done"));
+            assertEquals(1.0, metrics.value("tg_harvester_api_calls_total", "endpoint", "/api/v2/samples",
+                    "outcome", "key_refused"), "the calls of both connections are counted together");
+            assertEquals(1.0, metrics.value("tg_harvester_api_calls_total", "endpoint", "/api/v2/samples",
+                    "outcome", "ok"));
+            assertEquals(0.0, metrics.value("tg_harvester_backoff_paused"), "not every call is paused");
+            HttpResponse<String> health = http.get("/healthz");
+            assertEquals(503, health.statusCode());
+            assertEquals(List.of("unhealthy", "stage fetch:eu has never succeeded (limit 3m)",
+                    "stage state:eu has never succeeded (limit 15m)",
+                    "stage download:eu has never succeeded (limit 45s)"), health.body().lines()
+                    .map(line -> line.replaceAll("; last failure.*", "")).toList(), "the default's stages keep up");
+            assertTrue(health.body().contains("fetch:eu has never succeeded (limit 3m); last failure just now:"
+                    + " Threat Grid refused the API key"), health.body());
+        });
     }
 
     private static double count(Queries queries, String sql) {
