@@ -32,21 +32,28 @@ public final class ChildHarvester {
 
     /**
      * The {@code .part} files under the data dir's artifacts: downloads in flight, or what a killed process left.
-     * Names only, read from the directories, so files renamed or removed meanwhile do not disturb the listing.
      */
     public static List<Path> partFiles(Path dataDir) throws IOException {
+        return artifactFiles(dataDir).stream().filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+    }
+
+    /**
+     * Every file under the data dir's artifacts, {@code .part} files included. Names only, read from the
+     * directories, so files renamed or removed meanwhile do not disturb the listing.
+     */
+    public static List<Path> artifactFiles(Path dataDir) throws IOException {
         Path root = dataDir.resolve("artifacts");
-        List<Path> parts = new ArrayList<>();
+        List<Path> found = new ArrayList<>();
         if (Files.isDirectory(root)) {
             try (Stream<Path> samples = Files.list(root)) {
                 for (Path sample : samples.toList()) {
                     try (Stream<Path> files = Files.list(sample)) {
-                        files.filter(p -> p.getFileName().toString().endsWith(".part")).forEach(parts::add);
+                        files.forEach(found::add);
                     }
                 }
             }
         }
-        return parts;
+        return found;
     }
 
     /** Waits until a download is in flight (a {@code .part} file exists), failing if the process dies or 30 s pass. */

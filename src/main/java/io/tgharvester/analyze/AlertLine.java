@@ -30,6 +30,7 @@ final class AlertLine {
             json.name("min_threat_score").value(minThreatScore);
             optional(json, "heuristic_score", analyzed.scores().flatMap(AnalysisScores::heuristicScore));
             optional(json, "max_severity", analyzed.scores().flatMap(AnalysisScores::maxSeverity));
+            json.name("connection").value(s.connection());
             text(json, "login", s.login());
             text(json, "filename", s.filename());
             text(json, "sha256", s.sha256());

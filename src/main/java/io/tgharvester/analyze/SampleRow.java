@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A sample as the {@code samples} table holds it. */
+/**
+ * A sample as the {@code samples} table holds it; {@code connection} is the alias of the connection that harvested it
+ * ({@code default} for the single-key configuration).
+ */
 public record SampleRow(
         String id,
         String state,
@@ -19,7 +22,8 @@ public record SampleRow(
         Optional<String> sha1,
         List<String> tags,
         Optional<String> vm,
-        Optional<String> os) {
+        Optional<String> os,
+        String connection) {
 
     public SampleRow {
         tags = List.copyOf(tags);

@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public abstract sealed class ApiException extends RuntimeException
         permits AuthenticationFailed, RateLimited, ApiUnavailable, MalformedResponse, RequestRejected,
-        ServerNotTrusted {
+        ServerNotTrusted, ProxyRefused {
     protected ApiException(String message) {
         super(message);
     }

@@ -4,7 +4,9 @@ import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.Moshi;
 import io.tgharvester.config.ApiKeySource;
+import io.tgharvester.config.ConnectionConfig;
 import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.config.ProxyRoute;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,9 +61,11 @@ public final class ThreatGridClient {
     /** Only for Retry-After given as an HTTP date. */
     private final Clock clock;
     private final CallStats calls;
+    /** The configuration key of this client's API key, named when the server refuses it. */
+    private final String keyName;
 
     private ThreatGridClient(ThreatGridService service, OkHttpClient http, RetryInterceptor retrier, Duration timeout,
-                             Moshi moshi, Clock clock, CallStats calls) {
+                             Moshi moshi, Clock clock, CallStats calls, String keyName) {
         this.service = service;
         this.http = http;
         this.retrier = retrier;
@@ -69,39 +73,76 @@ public final class ThreatGridClient {
         this.moshi = moshi;
         this.clock = clock;
         this.calls = calls;
+        this.keyName = keyName;
     }
 
+    /** A client for the default connection, the one tg.api-key and tg.base-url describe. */
     public static ThreatGridClient connect(HarvesterConfig config) {
-        return connect(config.baseUrl(), config.requireApiKey(), config.authMode(), config.proxy(),
-                config.httpTimeout(), config.callRetries(), ServerTrust.of(config.caFile(), config.pinsSha256()));
+        return connect(config, CallObserver.NONE);
+    }
+
+    /** A client for the default connection that tells {@code observer} how each attempt of a call ends. */
+    public static ThreatGridClient connect(HarvesterConfig config, CallObserver observer) {
+        return connect(config.connection(ConnectionConfig.DEFAULT), config, observer);
+    }
+
+    /** A client for {@code connection}, with the timeout and retries every connection shares. */
+    public static ThreatGridClient connect(ConnectionConfig connection, HarvesterConfig shared) {
+        return connect(connection, shared, CallObserver.NONE);
+    }
+
+    /** As {@link #connect(ConnectionConfig, HarvesterConfig)}, telling {@code observer} how each attempt ends. */
+    public static ThreatGridClient connect(ConnectionConfig connection, HarvesterConfig shared,
+                                           CallObserver observer) {
+        return connect(connection, shared.httpTimeout(), shared.callRetries(), Optional.empty(), observer);
+    }
+
+    /** A client for {@code connection}; with a rate limit, every call (each retry too) first waits its turn. */
+    public static ThreatGridClient connect(ConnectionConfig connection, Duration timeout,
+                                           HarvesterConfig.CallRetries retries, Optional<CallRateLimit> rateLimit) {
+        return connect(connection, timeout, retries, rateLimit, CallObserver.NONE);
+    }
+
+    private static ThreatGridClient connect(ConnectionConfig connection, Duration timeout,
+                                            HarvesterConfig.CallRetries retries, Optional<CallRateLimit> rateLimit,
+                                            CallObserver observer) {
+        return build(connection.baseUrl(), connection.requireApiKey(), connection.authMode(), connection.proxy(),
+                timeout, retries, ServerTrust.of(connection.caFile(), connection.pinsSha256()), connection.keyName(),
+                rateLimit, observer);
     }
 
     /** A client that trusts the system's CAs, as for the cloud service or the simulator. */
     public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
                                            Optional<URI> proxy, Duration timeout,
                                            HarvesterConfig.CallRetries retries) {
-        return connect(baseUrl, key, authMode, proxy, timeout, retries, ServerTrust.systemCas());
+        return build(baseUrl, key, authMode, proxy.map(p -> new ProxyRoute(Optional.of(p), Optional.empty(),
+                "proxy")).orElse(ProxyRoute.DIRECT), timeout, retries, ServerTrust.systemCas(), "tg.api-key",
+                Optional.empty(), CallObserver.NONE);
     }
 
-    public static ThreatGridClient connect(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
-                                           Optional<URI> proxy, Duration timeout,
-                                           HarvesterConfig.CallRetries retries, ServerTrust trust) {
+    private static ThreatGridClient build(URI baseUrl, ApiKeySource key, HarvesterConfig.AuthMode authMode,
+                                          ProxyRoute proxy, Duration timeout, HarvesterConfig.CallRetries retries,
+                                          ServerTrust trust, String keyName, Optional<CallRateLimit> rateLimit,
+                                          CallObserver observer) {
         Clock clock = Clock.systemUTC();
         // Outside the key's interceptor, so that each attempt carries the key as it is then.
         RetryInterceptor retrier = new RetryInterceptor(retries, clock, new Random());
         // Inside the retries, so that the throttle counts and may hold back every attempt.
         CallStats calls = new CallStats(clock, STATS_WINDOW);
-        OkHttpClient.Builder http = new OkHttpClient.Builder()
-                .addInterceptor(retrier)
+        OkHttpClient.Builder http = new OkHttpClient.Builder().addInterceptor(retrier);
+        // Inside the retries too, so that every attempt keeps to the rate.
+        rateLimit.ifPresent(http::addInterceptor);
+        http.addInterceptor(new ObservingInterceptor(observer))
                 .addInterceptor(new ThrottleInterceptor(calls, () -> ThreadLocalRandom.current().nextDouble()))
                 .addInterceptor(new ApiKeyInterceptor(key, authMode))
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
                 // Repeats are the RetryInterceptor's alone, so that each is bounded, counted and logged.
                 .retryOnConnectionFailure(false);
-        proxy.ifPresent(p -> http.proxy(new Proxy(
-                p.getScheme().startsWith("socks") ? Proxy.Type.SOCKS : Proxy.Type.HTTP,
-                new InetSocketAddress(p.getHost(), p.getPort()))));
+        // Direct means direct: not a JVM-wide proxy setting either.
+        http.proxy(proxy.proxy().map(p -> new Proxy(proxy.socks() ? Proxy.Type.SOCKS : Proxy.Type.HTTP,
+                InetSocketAddress.createUnresolved(p.getHost(), p.getPort()))).orElse(Proxy.NO_PROXY));
+        http.proxyAuthenticator(new ProxyAuthentication(proxy));
         trust.applyTo(http);
         Moshi moshi = new Moshi.Builder().build();
         String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
@@ -112,7 +153,7 @@ public final class ThreatGridClient {
                 .addConverterFactory(MoshiConverterFactory.create(moshi))
                 .build();
         return new ThreatGridClient(retrofit.create(ThreatGridService.class), client, retrier, timeout, moshi, clock,
-                calls);
+                calls, keyName);
     }
 
     /** How many calls were sent again after a passing failure (harvester.retry.*), since this client was made. */
@@ -148,8 +189,16 @@ public final class ThreatGridClient {
      * them (the order of this endpoint is not documented).
      */
     public ListPage listSamples(Instant after, int limit, int offset) {
-        String afterText = DateTimeFormatter.ISO_INSTANT.format(after.truncatedTo(ChronoUnit.SECONDS));
-        WireTypes.ListEnvelope envelope = execute(LIST, service.listSamples(afterText, limit, offset));
+        return listSamples(after, Optional.empty(), limit, offset);
+    }
+
+    /**
+     * One page of the organization's samples submitted at or after {@code after} and, when given, before
+     * {@code before} (a bound the list endpoint takes as ISO-8601, as integrations of /api/v2/samples document it).
+     */
+    public ListPage listSamples(Instant after, Optional<Instant> before, int limit, int offset) {
+        WireTypes.ListEnvelope envelope = execute(LIST, service.listSamples(wireTime(after),
+                before.map(ThreatGridClient::wireTime).orElse(null), limit, offset));
         if (envelope.data() == null || !(envelope.data().get("items") instanceof List<?> items)) {
             throw new MalformedResponse(LIST, "no data.items list");
         }
@@ -219,6 +268,10 @@ public final class ThreatGridClient {
                 response.code() == 206 ? partial : Optional.empty(), body, call::cancel));
     }
 
+    private static String wireTime(Instant time) {
+        return DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
+    }
+
     private static <T> void mapEach(List<?> items, Function<Object, T> mapper, List<T> good, List<SkippedItem> bad) {
         for (Object item : items) {
             try {
@@ -276,6 +329,8 @@ public final class ThreatGridClient {
             throw new MalformedResponse(endpoint, e.getMessage() == null ? "truncated body" : e.getMessage());
         } catch (ThrottleInterceptor.HeldBack e) {
             throw new ApiUnavailable("not sent to " + endpoint + ": " + e.getMessage(), Optional.empty());
+        } catch (ProxyAuthentication.Refused e) {
+            throw new ProxyRefused(e.getMessage());
         } catch (IOException e) {
             HttpUrl url = call.request().url();
             Optional<ServerNotTrusted> untrusted = ServerTrust.refusal(origin(url), e);
@@ -312,7 +367,7 @@ public final class ThreatGridClient {
     private ApiException failure(String endpoint, int code, String status, String message, Headers headers) {
         Optional<Duration> retryAfter = RetryAfter.parse(headers.get("Retry-After"), clock.instant());
         if (code == 401 || code == 403) {
-            return new AuthenticationFailed(endpoint, status);
+            return new AuthenticationFailed(endpoint, status, keyName);
         }
         if (code == 429) {
             return new RateLimited(endpoint, retryAfter);

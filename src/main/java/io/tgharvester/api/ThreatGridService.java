@@ -14,11 +14,12 @@ interface ThreatGridService {
     /**
      * {@code org_only=True} is part of the path template, not a parameter: no caller can drop it or spell it
      * differently, so the harvester can never ask for the global dataset. No sort_by/sort_order: they are documented
-     * only for /api/v2/search/submissions, and the fetcher is built not to depend on the order.
+     * only for /api/v2/search/submissions, and the fetcher is built not to depend on the order. {@code before} null:
+     * no upper bound (Retrofit sends no parameter for a null value).
      */
     @GET("api/v2/samples?org_only=True")
-    Call<WireTypes.ListEnvelope> listSamples(
-            @Query("after") String after, @Query("limit") int limit, @Query("offset") int offset);
+    Call<WireTypes.ListEnvelope> listSamples(@Query("after") String after, @Query("before") String before,
+                                             @Query("limit") int limit, @Query("offset") int offset);
 
     /** {@code ids} is a JSON list of sample ids; Retrofit URL-encodes it. */
     @GET("api/v2/samples/state")

@@ -2,14 +2,17 @@ package io.tgharvester.artifacts;
 
 import io.tgharvester.api.SampleIds;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
 /**
  * Writes artifacts to {@code <data-dir>/artifacts/<sample_id>/<name>}. Bytes go to a hidden {@code .part} file that
- * is fsynced and then atomically renamed (see {@link PartialArtifact}), so a file under its final name is always
- * complete: a crash, a full disk or a cut connection leaves at most a {@code .part} file, removed at the next start.
+ * is fsynced and then atomically renamed (see {@link PartialArtifact} and {@link ReceivedArtifact}), so a file under
+ * its final name is always complete: a crash, a full disk or a cut connection leaves at most a {@code .part} file,
+ * removed at the next start.
  */
 public final class ArtifactFiles {
     static final String PART_SUFFIX = ".part";
@@ -43,8 +46,17 @@ public final class ArtifactFiles {
         return removed;
     }
 
+    /** Makes the renames into {@code dir} durable; a filesystem that cannot sync a directory still renamed atomically. */
+    public static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some filesystems cannot fsync a directory; the rename is still atomic there.
+        }
+    }
+
     /** Only a validated sample id and a plain artifact name ever become a path, so nothing lands outside root. */
-    Path pathOf(String sampleId, String name) {
+    public Path pathOf(String sampleId, String name) {
         if (!SampleIds.isValid(sampleId)) {
             throw new IllegalArgumentException("refusing to store an artifact for invalid sample id " + sampleId);
         }

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,8 +16,8 @@ import java.util.OptionalLong;
 /**
  * An artifact being received into its {@code .part} file, from one answer or, when a transfer is cut, from several
  * that each carry on where the bytes held end. The sha256 is taken of exactly the bytes written, across all of them,
- * so the stored hash is always the whole file's. Only {@link #complete} puts the file under its final name;
- * {@link #close()} removes whatever was not completed.
+ * so the stored hash is always the whole file's. {@link #received} hands the whole file over to be committed (see
+ * {@link ReceivedArtifact}); {@link #close()} removes whatever was not handed over.
  */
 public final class PartialArtifact implements Closeable {
     private static final int BUFFER = 256 * 1024;
@@ -31,6 +30,7 @@ public final class PartialArtifact implements Closeable {
     private final MessageDigest sha256;
     private final byte[] buffer = new byte[BUFFER];
     private long held;
+    private boolean handedOver;
 
     PartialArtifact(Path dataDir, Path target, Path part) {
         this.dataDir = dataDir;
@@ -98,19 +98,16 @@ public final class PartialArtifact implements Closeable {
     }
 
     /**
-     * Checks the length against {@code expectedLength} (the server's, when it told one), fsyncs and renames the file
-     * to its final name atomically; returns what was stored.
+     * Checks the length against {@code expectedLength} (the server's, when it told one) and hands the file over as
+     * received: what becomes of it from now on is the {@link ReceivedArtifact}'s to say.
      */
-    public StoredArtifact complete(OptionalLong expectedLength) throws IOException {
+    public ReceivedArtifact received(OptionalLong expectedLength) throws IOException {
         if (expectedLength.isPresent() && expectedLength.getAsLong() != held) {
             throw new IOException("truncated: received " + held + " of " + expectedLength.getAsLong() + " bytes");
         }
-        out().force(true);
-        out.close();
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.getParent());
-        return new StoredArtifact(dataDir.relativize(target).toString(), held,
-                HexFormat.of().formatHex(sha256.digest()));
+        out().close();
+        handedOver = true;
+        return new ReceivedArtifact(dataDir, part, target, held, HexFormat.of().formatHex(sha256.digest()));
     }
 
     @Override
@@ -120,7 +117,9 @@ public final class PartialArtifact implements Closeable {
                 out.close();
             }
         } finally {
-            Files.deleteIfExists(part);
+            if (!handedOver) {
+                Files.deleteIfExists(part);
+            }
         }
     }
 
@@ -131,14 +130,6 @@ public final class PartialArtifact implements Closeable {
                     StandardOpenOption.TRUNCATE_EXISTING);
         }
         return out;
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some filesystems cannot fsync a directory; the rename is still atomic there.
-        }
     }
 
     private static MessageDigest sha256() {

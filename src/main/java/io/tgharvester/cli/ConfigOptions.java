@@ -1,10 +1,12 @@
 package io.tgharvester.cli;
 
+import io.tgharvester.config.ConfiguredValue;
 import io.tgharvester.config.HarvesterConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import picocli.CommandLine.Option;
 
 /** The configuration flags every command shares. */
@@ -26,5 +28,10 @@ final class ConfigOptions {
         Map<String, String> merged = new LinkedHashMap<>(defaults);
         merged.putAll(overrides);
         return main.configLoader().load(Optional.ofNullable(configFile), merged);
+    }
+
+    /** Each key's value after the same layers as {@link #load(Main)}, with the layer that set it. */
+    SortedMap<String, ConfiguredValue> effective(Main main) {
+        return main.configLoader().effective(Optional.ofNullable(configFile), overrides);
     }
 }

@@ -51,6 +51,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "How long new samples keep arriving (default: ${DEFAULT-VALUE}); the demo then waits, "
                     + "up to one more minute, for them to finish and be downloaded.")
     private double minutes;
+    @Option(names = "--serve", description = "After the summary, serve the web console on the demo's harvest until"
+            + " Ctrl-C (see tg-harvester serve).")
+    private boolean serve;
+    @Mixin
+    private ConsoleOptions console;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -63,12 +68,16 @@ final class DemoCommand implements Callable<Integer> {
         }
         String key = "demo-" + UUID.randomUUID();
         Clock clock = Clock.systemUTC();
+        HarvesterConfig cfg;
+        int code;
         try (ThreatGridSimulator simulator = new ThreatGridSimulator(SimulatorConfig.demo(key), clock)) {
             simulator.start(0);
             Map<String, String> settings = new LinkedHashMap<>(DEMO_SCHEDULE);
             settings.put("tg.base-url", simulator.baseUrl().toString());
             settings.put("tg.api-key", key);
-            HarvesterConfig cfg = config.load(main, settings);
+            // the simulator is on loopback: never through a proxy the environment names
+            settings.put("harvester.proxy", "direct");
+            cfg = config.load(main, settings);
             DemoDataDir.prepare(cfg.dataDir());
             PrintWriter out = main.out();
             out.printf("Threat Grid simulator on %s; harvesting into %s%n", simulator.baseUrl(),
@@ -76,9 +85,13 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), clock)) {
                 boolean drained = harvest(harvester, cfg, simulator, clock);
-                return summarize(harvester, drained, cfg);
+                code = summarize(harvester, drained, cfg);
             }
         }
+        if (serve) {
+            console.serveUntilStopped(main, cfg);
+        }
+        return code;
     }
 
     /** Runs the scheduled harvester while samples arrive, then until they are all finished and downloaded. */

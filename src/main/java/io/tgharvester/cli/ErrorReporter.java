@@ -2,6 +2,7 @@ package io.tgharvester.cli;
 
 import io.tgharvester.api.ApiException;
 import io.tgharvester.api.AuthenticationFailed;
+import io.tgharvester.api.ProxyRefused;
 import io.tgharvester.config.ConfigException;
 import io.tgharvester.config.Redaction;
 import io.tgharvester.store.StoreException;
@@ -29,6 +30,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     static int exitCode(Exception e) {
         if (e instanceof AuthenticationFailed) {
             return AUTH;
+        }
+        if (e instanceof ProxyRefused) {
+            return CONFIG;
         }
         if (e instanceof ApiException) {
             return API;

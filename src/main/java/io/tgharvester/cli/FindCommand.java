@@ -22,6 +22,8 @@ final class FindCommand implements Callable<Integer> {
     private Main main;
     @Mixin
     private ConfigOptions config;
+    @Mixin
+    private ConnectionOption connection;
     @ArgGroup(multiplicity = "1")
     private What what;
     @Option(names = "--limit", defaultValue = "100", description = "At most this many samples (default: ${DEFAULT-VALUE}).")
@@ -70,7 +72,7 @@ final class FindCommand implements Callable<Integer> {
         String value = indicator.normalize(what.value());
         try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
             CorrelationQueries queries = new CorrelationQueries(db);
-            CorrelationQueries.Found found = queries.find(indicator, value, limit);
+            CorrelationQueries.Found found = queries.find(indicator, value, limit, connection.alias());
             main.out().print(TableRenderer.render(found.samples(), format));
             main.out().flush();
             if (found.matching().isEmpty()) {

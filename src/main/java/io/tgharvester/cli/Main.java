@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         description = "Collects your organization's Threat Grid samples and results into a local H2 database.",
         subcommands = {DemoCommand.class, RunCommand.class, StatusCommand.class, SqlCommand.class, FindCommand.class,
                 RelatedCommand.class, DbServerCommand.class, ReportCommand.class, ReindexCommand.class,
-                SimulateCommand.class, CommandLine.HelpCommand.class},
+                SamplesCommand.class, ConfigCommand.class, SimulateCommand.class, ServeCommand.class,
+                ConnectionsCommand.class, BackfillCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 unexpected error, 2 usage or configuration, 3 API key refused,",
                 "4 Threat Grid unavailable or answering badly (retry later), 5 local data dir or database problem",
                 "(including a database this version must not upgrade: see README, Upgrading)."})

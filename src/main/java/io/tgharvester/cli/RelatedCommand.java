@@ -23,6 +23,8 @@ final class RelatedCommand implements Callable<Integer> {
     private Main main;
     @Mixin
     private ConfigOptions config;
+    @Mixin
+    private ConnectionOption connection;
     @Parameters(index = "0", paramLabel = "SAMPLE_ID", description = "The sample's Threat Grid id (32 hex digits).")
     private String sampleId;
     @Option(names = "--limit", defaultValue = "20", description = "At most this many samples (default: ${DEFAULT-VALUE}).")
@@ -47,7 +49,7 @@ final class RelatedCommand implements Callable<Integer> {
             if (!queries.sampleExists(id)) {
                 throw new IllegalArgumentException("no sample " + id + " in this harvest");
             }
-            RelatedSamples.Answer answer = RelatedSamples.of(queries, id, limit, commonAbove);
+            RelatedSamples.Answer answer = RelatedSamples.of(queries, id, limit, commonAbove, connection.alias());
             main.out().print(TableRenderer.render(answer.related(), format));
             main.out().flush();
             if (!answer.tooCommon().isEmpty()) {

@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The window, format, output and zone flags both {@code report} subcommands share. */
@@ -43,6 +44,9 @@ final class ReportOptions {
     @Option(names = "--out", paramLabel = "FILE",
             description = "Write the report to FILE (atomically) instead of standard output.")
     Path out;
+
+    @Mixin
+    ConnectionOption connection;
 
     @Option(names = "--zone", paramLabel = "ZONE",
             description = "Time zone of times in table and html output, of days and hours, and of bare dates:"
@@ -77,11 +81,12 @@ final class ReportOptions {
             if (period.isZero() || period.isNegative()) {
                 throw new IllegalArgumentException("--since must be longer than 0");
             }
-            return ReportScope.since(period, reportZone, now);
+            ReportScope last = ReportScope.since(period, reportZone, now);
+            return new ReportScope(last.window().of(connection.alias()), last.since(), reportZone, now);
         }
         Optional<Instant> start = Optional.ofNullable(from).map(text -> time("--from", text, reportZone, false));
         Optional<Instant> end = Optional.ofNullable(to).map(text -> time("--to", text, reportZone, true));
-        return new ReportScope(new Window(start, end), Optional.empty(), reportZone, now);
+        return new ReportScope(new Window(start, end, connection.alias()), Optional.empty(), reportZone, now);
     }
 
     /** A bare date is the start of that day, or for --to the start of the next one, so the day is included. */

@@ -2,6 +2,7 @@ package io.tgharvester.cli;
 
 import io.tgharvester.config.Durations;
 import io.tgharvester.sim.FaultPlan;
+import io.tgharvester.sim.ArtifactSizes;
 import io.tgharvester.sim.ListOrder;
 import io.tgharvester.sim.SimulatorConfig;
 import io.tgharvester.sim.ThreatGridSimulator;
@@ -40,6 +41,12 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--max-samples", defaultValue = "0", description = "Stop submitting after this many "
             + "(default: ${DEFAULT-VALUE}, unlimited).")
     private int maxSamples;
+    @Option(names = "--history", defaultValue = "10", paramLabel = "N", description = "Samples submitted before the"
+            + " simulator started, spread over --history-span, most of them finished (default: ${DEFAULT-VALUE}).")
+    private int history;
+    @Option(names = "--history-span", defaultValue = "1h", description = "How far back those reach "
+            + "(default: ${DEFAULT-VALUE}).")
+    private String historySpan;
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice "
             + "(default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -50,6 +57,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Order of the sample list; sort_by and sort_order are ignored, as Threat Grid documents"
                     + " neither for this call (default: ${DEFAULT-VALUE}).")
     private String order;
+    @Option(names = "--artifact-sizes", defaultValue = "compact", paramLabel = "compact|backlog-mix",
+            description = "Artifacts as small as their content, or padded to a real backlog's size mix (kilobytes to"
+                    + " a few MB, about 1 MB a sample; see docs/BENCHMARKS.md) (default: ${DEFAULT-VALUE}).")
+    private String artifactSizes;
     @Option(names = "--fault-429", defaultValue = "0", paramLabel = "RATE",
             description = "Share of requests answered 429 (half of them with Retry-After).")
     private double rateLimited;
@@ -76,9 +87,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         SimulatorConfig defaults = SimulatorConfig.defaults(apiKey);
         SimulatorConfig config = new SimulatorConfig(apiKey, users == null ? defaults.users() : users,
-                defaults.nullLoginRate(), Durations.parse(submitEvery), defaults.historySamples(),
-                defaults.historySpan(), maxSamples, Durations.parse(stateStep), failRate, defaults.noVideoRate(),
-                defaults.noPcapRate(), seed, pageCap, ListOrder.parse(order));
+                defaults.nullLoginRate(), Durations.parse(submitEvery), history, Durations.parse(historySpan),
+                maxSamples, Durations.parse(stateStep), failRate, defaults.noVideoRate(),
+                defaults.noPcapRate(), seed, pageCap, ListOrder.parse(order), ArtifactSizes.parse(artifactSizes));
         CountDownLatch stopped = new CountDownLatch(1);
         ThreatGridSimulator simulator = new ThreatGridSimulator(config, Clock.systemUTC());
         simulator.faults(new FaultPlan(rateLimited, serverError, reset, slow, truncated, malformed, error200, 2_000,

@@ -6,6 +6,7 @@ import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.QueryResult;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,8 +15,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Samples by state, the download backlog, parsed analyses, each stage's last success",
-                "and failure, the fetch watermark, and a listing that continues next round.",
-                "Works while the daemon runs."})
+                "and failure, the fetch watermark, and a listing that continues next round; with several",
+                "connections, their samples each. Works while the daemon runs."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -23,20 +24,28 @@ final class StatusCommand implements Callable<Integer> {
     private ConfigOptions config;
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     private Format format;
+    @Mixin
+    private ConnectionOption connection;
 
     @Override
     public Integer call() {
         try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
             Queries queries = new Queries(db);
             PrintWriter out = main.out();
-            out.print(TableRenderer.render(queries.samplesByState(), format));
+            Optional<String> only = connection.alias();
+            out.print(TableRenderer.render(queries.samplesByState(only), format));
             out.println();
-            out.print(TableRenderer.render(queries.artifactsByStatus(), format));
+            out.print(TableRenderer.render(queries.artifactsByStatus(only), format));
             out.println();
             out.print(TableRenderer.render(queries.analysesByParseStatus(), format));
             out.println();
-            out.print(TableRenderer.render(queries.jobRuns(), format));
-            QueryResult listing = queries.listingInProgress();
+            out.print(TableRenderer.render(queries.jobRuns(only), format));
+            QueryResult connections = queries.samplesByConnection();
+            if (only.isEmpty() && connections.rows().size() > 1) {
+                out.println();
+                out.print(TableRenderer.render(connections, format));
+            }
+            QueryResult listing = queries.listingInProgress(only);
             if (!listing.rows().isEmpty()) {
                 out.println();
                 out.print(TableRenderer.render(listing, format));

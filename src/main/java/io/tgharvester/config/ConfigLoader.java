@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.quartz.CronExpression;
 
 /**
@@ -32,7 +34,8 @@ public final class ConfigLoader {
     /** Every key the harvester understands; anything else is a typo and is refused. */
     public static final Set<String> KEYS = Set.of(
             "tg.api-key", "tg.api-key-file", "tg.base-url", "tg.auth", "tg.ca-file", "tg.pin-sha256",
-            "harvester.proxy", "harvester.http-timeout",
+            "harvester.proxy", "harvester.proxy-credentials", "harvester.proxy-credentials-file",
+            "harvester.http-timeout",
             "harvester.retry.attempts", "harvester.retry.base", "harvester.retry.max-wait",
             "harvester.data-dir", "harvester.fetch-interval", "harvester.state-interval",
             "harvester.download-interval", "harvester.fetch-overlap", "harvester.initial-lookback", "harvester.stale-after",
@@ -40,6 +43,9 @@ public final class ConfigLoader {
             "harvester.download.retry-max", "harvester.download.concurrency", "harvester.backoff.base", "harvester.backoff.max",
             "harvester.once.patience",
             "harvester.report.schedule", "harvester.report.zone", "harvester.report.period",
+            "harvester.backfill.window", "harvester.backfill.rate",
+            "harvester.console.bind", "harvester.console.port", "harvester.console.token",
+            "harvester.console.health-factor",
             "harvester.plugins-dir", "harvester.analyze.attempts", "harvester.analyze.retry-base",
             "harvester.analyze.retry-max", "harvester.analyze.timeout",
             "harvester.alert.min-threat-score", "harvester.alert.webhook-url", "harvester.alert.webhook-timeout");
@@ -60,17 +66,38 @@ public final class ConfigLoader {
     }
 
     public HarvesterConfig load(Optional<Path> configFile, Map<String, String> overrides) {
-        Map<String, String> values = new LinkedHashMap<>(packagedDefaults());
-        installedConfig.filter(Files::isRegularFile).ifPresent(file -> values.putAll(readFile(file)));
+        Map<String, String> values = new LinkedHashMap<>();
+        effective(configFile, overrides).forEach((key, configured) -> values.put(key, configured.value()));
+        return build(values, environment);
+    }
+
+    /** Every key's value after all the layers, with the layer that set it, in key order; nothing is validated. */
+    public SortedMap<String, ConfiguredValue> effective(Optional<Path> configFile, Map<String, String> overrides) {
+        Map<String, String> defaults = packagedDefaults();
+        SortedMap<String, ConfiguredValue> values = new TreeMap<>();
+        layer(values, defaults, ConfigSource.DEFAULT, "packaged defaults");
+        installedConfig.filter(Files::isRegularFile).ifPresent(file -> {
+            // The launcher names the very file the defaults are packaged from: a value left as shipped is a default.
+            Map<String, String> edited = new LinkedHashMap<>(readFile(file));
+            edited.entrySet().removeIf(entry -> entry.getValue().equals(defaults.get(entry.getKey())));
+            layer(values, edited, ConfigSource.FILE, file.toString());
+        });
         configFile.ifPresent(file -> {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("config file " + file + " does not exist");
             }
-            values.putAll(readFile(file));
+            layer(values, readFile(file), ConfigSource.FILE, file.toString());
         });
         values.putAll(fromEnvironment());
-        overrides.forEach((key, value) -> values.put(known(key, "--set"), value));
-        return build(values);
+        values.putAll(ConnectionSettings.fromEnvironment(environment, ConnectionSettings.aliases(values.keySet())));
+        overrides.forEach((key, value) ->
+                values.put(known(key, "--set"), new ConfiguredValue(key, value, ConfigSource.FLAG, "--set")));
+        return values;
+    }
+
+    private static void layer(Map<String, ConfiguredValue> values, Map<String, String> layer, ConfigSource source,
+                              String origin) {
+        layer.forEach((key, value) -> values.put(key, new ConfiguredValue(key, value, source, origin)));
     }
 
     /** The relaxed environment name of a key: upper case, '.' and '-' as '_'. */
@@ -78,17 +105,18 @@ public final class ConfigLoader {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private Map<String, String> fromEnvironment() {
-        Map<String, String> values = new LinkedHashMap<>();
+    private Map<String, ConfiguredValue> fromEnvironment() {
+        Map<String, ConfiguredValue> values = new LinkedHashMap<>();
         ENV_ALIASES.forEach((env, key) -> {
             if (environment.containsKey(env)) {
-                values.put(key, environment.get(env));
+                values.put(key, new ConfiguredValue(key, environment.get(env), ConfigSource.ENV, env));
             }
         });
         for (String key : KEYS) {
-            String value = environment.get(environmentName(key));
+            String name = environmentName(key);
+            String value = environment.get(name);
             if (value != null) {
-                values.put(key, value);
+                values.put(key, new ConfiguredValue(key, value, ConfigSource.ENV, name));
             }
         }
         return values;
@@ -124,24 +152,23 @@ public final class ConfigLoader {
     }
 
     private static String known(String key, String source) {
-        if (!KEYS.contains(key)) {
+        if (!KEYS.contains(key) && !ConnectionSettings.isConnectionKey(key, source)) {
             throw new ConfigException("unknown configuration key '" + key + "' in " + source
                     + "; known keys: " + String.join(", ", KEYS.stream().sorted().toList()));
         }
         return key;
     }
 
-    private static HarvesterConfig build(Map<String, String> v) {
+    private static HarvesterConfig build(Map<String, String> v, Map<String, String> environment) {
         return new HarvesterConfig(
-                apiKey(v),
+                apiKey(v, "tg.api-key"),
                 uri(v, "tg.base-url").orElseThrow(() -> new ConfigException("tg.base-url must be set")),
-                enumValue(v, "tg.auth"),
-                uri(v, "harvester.proxy"),
+                authMode(v, "tg.auth"),
                 duration(v, "harvester.http-timeout"),
                 new HarvesterConfig.CallRetries(wholeNumber(v, "harvester.retry.attempts", 1, 10),
                         duration(v, "harvester.retry.base"), duration(v, "harvester.retry.max-wait")),
                 optionalPath(v, "tg.ca-file"),
-                pins(v),
+                pins(v, "tg.pin-sha256"),
                 Path.of(require(v, "harvester.data-dir")),
                 duration(v, "harvester.fetch-interval"),
                 duration(v, "harvester.state-interval"),
@@ -158,7 +185,24 @@ public final class ConfigLoader {
                 duration(v, "harvester.backoff.max"),
                 duration(v, "harvester.once.patience"),
                 reportSchedule(v),
+                ConnectionSettings.connections(v, environment),
+                new HarvesterConfig.BackfillSettings(duration(v, "harvester.backfill.window"),
+                        wholeNumber(v, "harvester.backfill.rate", 1, 6000)),
+                console(v),
                 analyzers(v));
+    }
+
+    private static ConsoleSettings console(Map<String, String> v) {
+        String token = v.getOrDefault("harvester.console.token", "");
+        String factor = require(v, "harvester.console.health-factor");
+        try {
+            return new ConsoleSettings(require(v, "harvester.console.bind").trim(),
+                    wholeNumber(v, "harvester.console.port", 0, 65_535),
+                    token.isBlank() ? Optional.empty() : Optional.of(new ConsoleToken(token)),
+                    Double.parseDouble(factor));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("harvester.console.health-factor: '" + factor + "' is not a number, e.g. 3");
+        }
     }
 
     private static HarvesterConfig.AnalyzerSettings analyzers(Map<String, String> v) {
@@ -205,7 +249,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Optional<Path> optionalPath(Map<String, String> v, String key) {
+    static Optional<Path> optionalPath(Map<String, String> v, String key) {
         String value = v.getOrDefault(key, "");
         return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value.trim()));
     }
@@ -215,9 +259,9 @@ public final class ConfigLoader {
      * or as bare base64 (what {@code openssl ... | openssl dgst -sha256 -binary | base64} prints); kept as
      * {@code sha256/BASE64}.
      */
-    private static List<String> pins(Map<String, String> v) {
+    static List<String> pins(Map<String, String> v, String key) {
         List<String> pins = new ArrayList<>();
-        for (String pin : v.getOrDefault("tg.pin-sha256", "").split(",")) {
+        for (String pin : v.getOrDefault(key, "").split(",")) {
             String base64 = pin.trim().startsWith("sha256/") ? pin.trim().substring(7) : pin.trim();
             if (base64.isEmpty()) {
                 continue;
@@ -229,7 +273,7 @@ public final class ConfigLoader {
                 hash = new byte[0];
             }
             if (hash.length != 32) {
-                throw new ConfigException("tg.pin-sha256: '" + pin.trim() + "' is not a SHA-256 key pin; it looks like"
+                throw new ConfigException(key + ": '" + pin.trim() + "' is not a SHA-256 key pin; it looks like"
                         + " sha256/ followed by 44 base64 characters, e.g. sha256/"
                         + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
             }
@@ -238,16 +282,17 @@ public final class ConfigLoader {
         return pins;
     }
 
-    private static Optional<ApiKeySource> apiKey(Map<String, String> v) {
-        String direct = v.getOrDefault("tg.api-key", "");
+    /** The key in {@code key}, else in the file {@code key}-file names. */
+    static Optional<ApiKeySource> apiKey(Map<String, String> v, String key) {
+        String direct = v.getOrDefault(key, "");
         if (!direct.isBlank()) {
             return Optional.of(new ApiKey(direct));
         }
-        String file = v.getOrDefault("tg.api-key-file", "");
+        String file = v.getOrDefault(key + "-file", "");
         if (file.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new ApiKeyFile(Path.of(file)));
+        return Optional.of(new ApiKeyFile(key + "-file", Path.of(file.strip())));
     }
 
     private static String require(Map<String, String> v, String key) {
@@ -270,7 +315,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Optional<URI> uri(Map<String, String> v, String key) {
+    static Optional<URI> uri(Map<String, String> v, String key) {
         String value = v.getOrDefault(key, "");
         if (value.isBlank()) {
             return Optional.empty();
@@ -282,11 +327,13 @@ public final class ConfigLoader {
             }
             return Optional.of(uri);
         } catch (URISyntaxException e) {
-            throw new ConfigException(key + ": " + e.getMessage());
+            // The value as config show would print it: a webhook's secret stays out of the error.
+            String at = e.getIndex() >= 0 ? " at index " + e.getIndex() : "";
+            throw new ConfigException(key + ": " + e.getReason() + at + ": " + Redaction.configValue(key, value));
         }
     }
 
-    private static HarvesterConfig.AuthMode enumValue(Map<String, String> v, String key) {
+    static HarvesterConfig.AuthMode authMode(Map<String, String> v, String key) {
         String value = require(v, key);
         try {
             return HarvesterConfig.AuthMode.valueOf(value.toUpperCase(Locale.ROOT));

@@ -9,13 +9,14 @@ import java.util.Optional;
 
 /**
  * Everything the harvester reads from conf/harvester.properties, the environment and {@code --set} flags, typed and
- * validated. Built by {@link ConfigLoader}.
+ * validated. Built by {@link ConfigLoader}. {@code apiKey}, {@code baseUrl}, {@code authMode}, {@code caFile} and
+ * {@code pinsSha256} are the single-key configuration (tg.*), which the {@code default} connection is made of;
+ * {@code connections} are every connection to harvest, that one included when it is configured.
  */
 public record HarvesterConfig(
         Optional<ApiKeySource> apiKey,
         URI baseUrl,
         AuthMode authMode,
-        Optional<URI> proxy,
         Duration httpTimeout,
         CallRetries callRetries,
         Optional<Path> caFile,
@@ -36,6 +37,9 @@ public record HarvesterConfig(
         Duration backoffMax,
         Duration oncePatience,
         Optional<ReportSchedule> reportSchedule,
+        List<ConnectionConfig> connections,
+        BackfillSettings backfill,
+        ConsoleSettings console,
         AnalyzerSettings analyzers) {
 
     /**
@@ -53,6 +57,19 @@ public record HarvesterConfig(
     }
 
     /**
+     * {@code tg-harvester backfill}: the length of the time windows it lists one after the other
+     * (harvester.backfill.window), and at most how many list calls it makes a minute (harvester.backfill.rate).
+     */
+    public record BackfillSettings(Duration window, int requestsPerMinute) {
+        public BackfillSettings {
+            if (window.compareTo(Duration.ofMinutes(1)) < 0 || window.toMillis() % 1000 != 0) {
+                throw new ConfigException("harvester.backfill.window must be whole seconds, at least 1m, not "
+                        + Durations.format(window));
+            }
+        }
+    }
+
+    /**
      * Analyzer plugins (harvester.plugins-dir, harvester.analyze.*): where plugin jars are found; how many calls a
      * sample gets from an analyzer that keeps failing, the wait before the second (doubling, with jitter, up to
      * {@code retryMax}), and how long one call may take; and the built-in alert rule, when configured.
@@ -64,9 +81,16 @@ public record HarvesterConfig(
     /**
      * harvester.alert.*: samples whose threat score is at least {@code minThreatScore} are written to
      * {@code <data-dir>/alerts.jsonl} and, if set, POSTed to {@code webhookUrl} (each call at most
-     * {@code webhookTimeout}).
+     * {@code webhookTimeout}). Its {@link #toString()} shows the webhook only as far as its host, which holds no
+     * secret.
      */
     public record AlertRule(int minThreatScore, Optional<URI> webhookUrl, Duration webhookTimeout) {
+        @Override
+        public String toString() {
+            return "AlertRule[minThreatScore=" + minThreatScore + ", webhookUrl="
+                    + webhookUrl.map(url -> Redaction.secretUrl(url.toString())).orElse("none") + ", webhookTimeout="
+                    + Durations.format(webhookTimeout) + "]";
+        }
     }
 
     /** How the API key travels: a bearer header, the {@code api_key} query parameter, or header first with fallback. */
@@ -75,9 +99,37 @@ public record HarvesterConfig(
     public HarvesterConfig {
         artifacts = List.copyOf(artifacts);
         pinsSha256 = List.copyOf(pinsSha256);
+        connections = List.copyOf(connections);
     }
 
-    /** The key, or a clear error for commands that talk to Threat Grid. */
+    /** The connection of this alias, or a clear error naming the configured ones. */
+    public ConnectionConfig connection(String alias) {
+        return connections.stream().filter(c -> c.alias().equals(alias)).findFirst().orElseThrow(
+                () -> new ConfigException("no connection '" + alias + "': the configured ones are "
+                        + String.join(", ", connections.stream().map(ConnectionConfig::alias).toList())));
+    }
+
+    /**
+     * The connections a command works with: the one {@code alias} names (refused when it is disabled), or else every
+     * enabled one.
+     */
+    public List<ConnectionConfig> harvested(Optional<String> alias) {
+        if (alias.isPresent()) {
+            ConnectionConfig chosen = connection(alias.get());
+            if (!chosen.enabled()) {
+                throw new ConfigException("connection " + chosen.alias() + " is disabled (tg.connections."
+                        + chosen.alias() + ".enabled=false)");
+            }
+            return List.of(chosen);
+        }
+        List<ConnectionConfig> enabled = connections.stream().filter(ConnectionConfig::enabled).toList();
+        if (enabled.isEmpty()) {
+            throw new ConfigException("every connection is disabled: set tg.connections.<alias>.enabled=true");
+        }
+        return enabled;
+    }
+
+    /** The key of the single-key configuration, or a clear error for commands that talk to Threat Grid. */
     public ApiKeySource requireApiKey() {
         return apiKey.orElseThrow(() -> new ConfigException(
                 "no API key: set TG_API_KEY, tg.api-key-file, or tg.api-key in conf/harvester.properties"));

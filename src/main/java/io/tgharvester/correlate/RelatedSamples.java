@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +34,15 @@ public final class RelatedSamples {
     }
 
     public static Answer of(CorrelationQueries queries, String sampleId, int limit, int commonAbove) {
+        return of(queries, sampleId, limit, commonAbove, Optional.empty());
+    }
+
+    /**
+     * As {@link #of(CorrelationQueries, String, int, int)}, listing only samples of {@code connection} when it is
+     * given; how common a value is still counts every connection's samples.
+     */
+    public static Answer of(CorrelationQueries queries, String sampleId, int limit, int commonAbove,
+                            Optional<String> connection) {
         Map<String, Tally> tallies = new HashMap<>();
         List<String> tooCommon = new ArrayList<>();
         for (Shared kind : Shared.values()) {
@@ -47,6 +57,7 @@ public final class RelatedSamples {
                 }
             }
         }
+        connection.ifPresent(only -> tallies.keySet().retainAll(queries.inConnection(tallies.keySet(), only)));
         List<Map.Entry<String, Tally>> ranked = tallies.entrySet().stream()
                 .sorted(Comparator.<Map.Entry<String, Tally>>comparingInt(e -> -e.getValue().shared())
                         .thenComparingDouble(e -> -e.getValue().rarity)

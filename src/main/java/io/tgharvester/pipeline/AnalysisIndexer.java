@@ -49,6 +49,13 @@ public final class AnalysisIndexer implements Stage {
 
     @Override
     public int run() {
+        Tally tally = parseReady();
+        tally.log("");
+        return 0;
+    }
+
+    /** Parses every sample whose files are down and not parsed yet by this parser version. */
+    Tally parseReady() {
         int parsed = 0;
         int failed = 0;
         String after = "";
@@ -67,10 +74,20 @@ public final class AnalysisIndexer implements Stage {
                 after = task.sampleId();
             }
         }
-        if (parsed + failed > 0) {
-            log.info("event=analyses-parsed parsed={} failed={}", parsed, failed);
+        return new Tally(parsed, failed);
+    }
+
+    /** How many samples a round parsed, and how many it could not. */
+    record Tally(int parsed, int failed) {
+        Tally plus(Tally other) {
+            return new Tally(parsed + other.parsed, failed + other.failed);
         }
-        return 0;
+
+        void log(String detail) {
+            if (parsed + failed > 0) {
+                AnalysisIndexer.log.info("event=analyses-parsed parsed={} failed={}{}", parsed, failed, detail);
+            }
+        }
     }
 
     /** Replaces the sample's correlation rows with a fresh parse of its files and records the outcome. */

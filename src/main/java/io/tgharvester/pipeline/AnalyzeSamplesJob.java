@@ -1,9 +1,16 @@
 package io.tgharvester.pipeline;
 
-/** Hands newly completed samples to the analyzers, and retries their failed calls that are due. */
+/**
+ * Hands newly completed samples, of every connection, to the analyzers, and retries their failed calls that are due.
+ */
 public final class AnalyzeSamplesJob extends StageJob {
     @Override
-    Stage stage(Harvester harvester) {
+    Stage stage(Harvester harvester, String connection) {
         return harvester.analysis();
+    }
+
+    @Override
+    StageRunner runner(Harvester harvester, String connection) {
+        return harvester.localRunner();
     }
 }

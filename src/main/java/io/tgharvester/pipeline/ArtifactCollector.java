@@ -8,7 +8,7 @@ import io.tgharvester.api.RequestRejected;
 import io.tgharvester.api.RetryWaits;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
-import io.tgharvester.artifacts.StoredArtifact;
+import io.tgharvester.artifacts.ReceivedArtifact;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.ArtifactTask;
 import java.io.IOException;
@@ -21,13 +21,13 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,29 +84,53 @@ public final class ArtifactCollector implements Stage {
             thread.setDaemon(true);
             return thread;
         });
-        CompletionService<Finished> finished = new ExecutorCompletionService<>(pool);
+        BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
         AtomicReference<RuntimeException> serverFailure = new AtomicReference<>();
-        try {
+        try (GroupCommit commits = new GroupCommit(store, clock, new GroupCommit.Outcomes() {
+            @Override
+            public void committed(ArtifactTask task, long bytes) {
+                ended.add(new Ended(task, new Result(Kind.DONE, bytes), false));
+            }
+
+            @Override
+            public void notCommitted(ArtifactTask task, Exception cause) {
+                ended.add(new Ended(task, stoppingOnSurprise(serverFailure, () -> {
+                    if (cause instanceof RuntimeException broken) {
+                        throw broken; // the database could not record the group
+                    }
+                    return failed(task, cause);
+                }), false));
+            }
+        })) {
             // A new download starts as soon as one ends, rather than batch after batch: one that waits out a retry
-            // never holds up the others. At most `concurrency` of them transfer at a time (slots).
+            // never holds up the others. At most `concurrency` of them transfer at a time (slots). A download's
+            // task stays running until its group commit has recorded it, so that it is not picked up again.
             Deque<ArtifactTask> queued = new ArrayDeque<>();
             Set<String> running = new HashSet<>();
+            int downloading = 0;
             while (true) {
-                while (running.size() < downloads && !transfers.stopping() && serverFailure.get() == null) {
+                while (downloading < downloads && !transfers.stopping() && serverFailure.get() == null) {
                     ArtifactTask task = next(queued, running, roundStart);
                     if (task == null) {
                         break;
                     }
                     running.add(key(task));
-                    finished.submit(() -> new Finished(task, downloadUnlessRoundEnded(task, new Slot(slots),
-                            serverFailure)));
+                    downloading++;
+                    pool.execute(() -> ended.add(new Ended(task, stoppingOnSurprise(serverFailure,
+                            () -> downloadUnlessRoundEnded(task, new Slot(slots), serverFailure, commits)), true)));
                 }
-                Optional<Finished> done = running.isEmpty() ? Optional.empty() : await(finished);
-                if (done.isEmpty()) {
+                Optional<Ended> next = running.isEmpty() ? Optional.empty() : await(ended);
+                if (next.isEmpty()) {
                     break;
                 }
-                running.remove(key(done.get().task()));
-                tally.add(done.get().result());
+                Ended end = next.get();
+                if (end.download()) {
+                    downloading--;
+                }
+                if (end.result().kind() != Kind.STAGED) {
+                    running.remove(key(end.task()));
+                    tally.add(end.result());
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -137,23 +161,38 @@ public final class ArtifactCollector implements Stage {
         return task.sampleId() + "/" + task.name();
     }
 
+    /** One download from its slot to its end, or to its hand-over to the group commit. */
     private Result downloadUnlessRoundEnded(ArtifactTask task, Slot slot,
-                                            AtomicReference<RuntimeException> serverFailure) {
+                                            AtomicReference<RuntimeException> serverFailure, GroupCommit commits) {
         if (!slot.take() || transfers.stopping() || serverFailure.get() != null) {
             slot.release();
             return new Result(Kind.STOPPED, 0);
         }
         try {
-            return download(task, slot);
+            return download(task, slot, commits);
         } catch (RuntimeException e) {
             if (passing(e)) {
                 return failed(task, e);
             }
-            serverFailure.compareAndSet(null, e);
-            return new Result(Kind.STOPPED, 0);
+            throw e;
         } finally {
             slot.release();
         }
+    }
+
+    /**
+     * What {@code work} returns; when it throws (a server failure, a database that cannot record), that ends the
+     * round and the task is left as it was. Never throws, so that every task reports its end.
+     */
+    private static Result stoppingOnSurprise(AtomicReference<RuntimeException> serverFailure, Supplier<Result> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            serverFailure.compareAndSet(null, e);
+        } catch (Error e) {
+            serverFailure.compareAndSet(null, new IllegalStateException("a download failed unexpectedly", e));
+        }
+        return new Result(Kind.STOPPED, 0);
     }
 
     /** A 5xx, 429 or lost connection left after the call's own retries, with no Retry-After, from a server that is up. */
@@ -162,29 +201,26 @@ public final class ArtifactCollector implements Stage {
                 && api.retryAfter().isEmpty() && !client.recentCalls().serverDown();
     }
 
-    /** The next download to end; empty when this thread is interrupted (shutting down). */
-    private static Optional<Finished> await(CompletionService<Finished> finished) {
+    /** The next download or commit to end; empty when this thread is interrupted (shutting down). */
+    private static Optional<Ended> await(BlockingQueue<Ended> ended) {
         try {
-            return Optional.of(finished.take().get());
+            return Optional.of(ended.take());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a download failed unexpectedly", e.getCause());
         }
     }
 
-    private Result download(ArtifactTask task, RetryWaits waits) {
+    private Result download(ArtifactTask task, RetryWaits waits, GroupCommit commits) {
         try {
-            Optional<StoredArtifact> fetched = download.fetch(task.sampleId(), task.name(), waits);
+            Optional<ReceivedArtifact> fetched = download.fetch(task.sampleId(), task.name(), waits);
             if (fetched.isEmpty()) {
                 store.markAbsent(task, clock.instant());
                 log.debug("event=artifact-absent sample={} name={}", task.sampleId(), task.name());
                 return new Result(Kind.ABSENT, 0);
             }
-            StoredArtifact stored = fetched.get();
-            store.markDone(task, stored.bytes(), stored.sha256(), stored.relativePath(), clock.instant());
-            return new Result(Kind.DONE, stored.bytes());
+            commits.stage(task, fetched.get());
+            return new Result(Kind.STAGED, 0);
         } catch (IOException e) {
             if (transfers.stopping()) {
                 log.info("event=download-stopped sample={} name={} detail=\"resumes at next start\"",
@@ -220,12 +256,14 @@ public final class ArtifactCollector implements Stage {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private enum Kind { DONE, ABSENT, FAILED, STOPPED }
+    /** STAGED: received whole and handed to the group commit, whose outcome ends the task. */
+    private enum Kind { DONE, ABSENT, FAILED, STOPPED, STAGED }
 
     private record Result(Kind kind, long bytes) {
     }
 
-    private record Finished(ArtifactTask task, Result result) {
+    /** A download that ended ({@code download}: its thread is free again) or a commit's outcome for its task. */
+    private record Ended(ArtifactTask task, Result result, boolean download) {
     }
 
     /** One download's hold on a transfer slot, given up while it waits out a retry; used by one thread. */
@@ -280,7 +318,7 @@ public final class ArtifactCollector implements Stage {
                 case DONE -> done++;
                 case ABSENT -> absent++;
                 case FAILED -> failed++;
-                case STOPPED -> {
+                case STOPPED, STAGED -> {
                 }
             }
             bytes += result.bytes();

@@ -6,7 +6,7 @@ import io.tgharvester.api.RetryWaits;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.artifacts.PartialArtifact;
-import io.tgharvester.artifacts.StoredArtifact;
+import io.tgharvester.artifacts.ReceivedArtifact;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,10 +34,10 @@ final class ArtifactDownload {
     }
 
     /**
-     * The artifact stored whole under its final name, or empty when the analysis has none (404). Throws the
-     * IOException of the last cut when every resume was cut too; the {@code .part} file is gone either way.
+     * The artifact received whole, to be committed, or empty when the analysis has none (404). Throws the
+     * IOException of the last cut when every resume was cut too; the {@code .part} file is gone then.
      */
-    Optional<StoredArtifact> fetch(String sampleId, String name, RetryWaits waits) throws IOException {
+    Optional<ReceivedArtifact> fetch(String sampleId, String name, RetryWaits waits) throws IOException {
         try (PartialArtifact part = files.begin(sampleId, name)) {
             OptionalLong total = OptionalLong.empty();
             IOException cut = null;
@@ -79,7 +79,7 @@ final class ArtifactDownload {
                 } finally {
                     transfers.ended(opened.get());
                 }
-                return Optional.of(part.complete(total));
+                return Optional.of(part.received(total));
             }
             throw new IOException("gave up after " + MAX_RESUMES + " resumes: " + cut.getMessage(), cut);
         }

@@ -1,9 +1,9 @@
 package io.tgharvester.pipeline;
 
-/** Checks the state of unfinished samples in bulk (default every five minutes). */
+/** Checks the state of a connection's unfinished samples in bulk (default every five minutes). */
 public final class CheckStatesJob extends StageJob {
     @Override
-    Stage stage(Harvester harvester) {
-        return harvester.stateChecker();
+    Stage stage(Harvester harvester, String connection) {
+        return harvester.connection(connection).state();
     }
 }

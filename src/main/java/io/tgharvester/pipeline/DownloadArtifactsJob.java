@@ -6,21 +6,21 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
 /**
- * Downloads the artifacts of samples that reached {@code succ}; then has the new files parsed, and comes back as soon
- * as a failed artifact is due again, not only at its next tick.
+ * Downloads the artifacts of a connection's samples that reached {@code succ}; then has the new files parsed, and
+ * comes back as soon as a failed artifact is due again, not only at its next tick.
  */
 public final class DownloadArtifactsJob extends StageJob {
     @Override
-    Stage stage(Harvester harvester) {
-        return harvester.collector();
+    Stage stage(Harvester harvester, String connection) {
+        return harvester.connection(connection).download();
     }
 
     @Override
-    void afterRound(Harvester harvester, Scheduler scheduler) throws SchedulerException {
+    void afterRound(Harvester harvester, String connection, Scheduler scheduler) throws SchedulerException {
         scheduler.triggerJob(HarvestScheduler.PARSE);
-        Optional<Duration> nextRetry = harvester.collector().untilNextRetry();
+        Optional<Duration> nextRetry = harvester.connection(connection).collector().untilNextRetry();
         if (nextRetry.isPresent()) {
-            HarvestScheduler.downloadAgainIn(scheduler, nextRetry.get());
+            HarvestScheduler.downloadAgainIn(scheduler, connection, nextRetry.get());
         }
     }
 }

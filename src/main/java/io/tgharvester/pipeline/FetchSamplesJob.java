@@ -1,9 +1,9 @@
 package io.tgharvester.pipeline;
 
-/** Lists new organization samples (default every minute). */
+/** Lists a connection's new samples (default every minute). */
 public final class FetchSamplesJob extends StageJob {
     @Override
-    Stage stage(Harvester harvester) {
-        return harvester.fetcher();
+    Stage stage(Harvester harvester, String connection) {
+        return harvester.connection(connection).fetch();
     }
 }

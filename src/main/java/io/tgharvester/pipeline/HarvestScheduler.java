@@ -16,16 +16,17 @@ import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * All Quartz wiring: the stage jobs on their intervals, in memory (the database is the durable queue), and
- * optionally the report job on its cron schedule. Parsing runs on the download interval too, and right after every
- * download round, and the analyzers likewise right after every parse round; the download job also runs once more when
- * a failed artifact is due before its next tick.
+ * All Quartz wiring: each connection's fetch, state and download jobs on their intervals (their job group is the
+ * connection's alias), the parse and analyze jobs, in memory (the database is the durable queue), and optionally the
+ * report job on its cron schedule. Parsing runs on the download interval too, and right after every download round;
+ * the analyzers likewise right after every parse round; a connection's download job also runs once more when one of
+ * its failed artifacts is due before its next tick.
  */
 public final class HarvestScheduler implements AutoCloseable {
     static final String HARVESTER = "harvester";
-    static final JobKey FETCH = JobKey.jobKey("fetch-samples");
-    static final JobKey STATE = JobKey.jobKey("check-states");
-    static final JobKey DOWNLOAD = JobKey.jobKey("download-artifacts");
+    private static final String FETCH = "fetch-samples";
+    private static final String STATE = "check-states";
+    private static final String DOWNLOAD = "download-artifacts";
     static final String REPORT = "report";
     private static final JobKey WRITE_REPORT = JobKey.jobKey("write-report");
     static final JobKey PARSE = JobKey.jobKey("parse-analyses");
@@ -44,9 +45,11 @@ public final class HarvestScheduler implements AutoCloseable {
             props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
             scheduler = new StdSchedulerFactory(props).getScheduler();
             scheduler.getContext().put(HARVESTER, harvester);
-            schedule(FetchSamplesJob.class, FETCH, fetchEvery);
-            schedule(CheckStatesJob.class, STATE, stateEvery);
-            schedule(DownloadArtifactsJob.class, DOWNLOAD, downloadEvery);
+            for (String alias : harvester.connectionAliases()) {
+                schedule(FetchSamplesJob.class, JobKey.jobKey(FETCH, alias), fetchEvery);
+                schedule(CheckStatesJob.class, JobKey.jobKey(STATE, alias), stateEvery);
+                schedule(DownloadArtifactsJob.class, download(alias), downloadEvery);
+            }
             schedule(ParseAnalysesJob.class, PARSE, downloadEvery);
             schedule(AnalyzeSamplesJob.class, ANALYZE, downloadEvery);
         } catch (SchedulerException e) {
@@ -69,16 +72,21 @@ public final class HarvestScheduler implements AutoCloseable {
         }
     }
 
+    /** The download job of the connection of this alias. */
+    static JobKey download(String alias) {
+        return JobKey.jobKey(DOWNLOAD, alias);
+    }
+
     /**
-     * Fires the download job once after {@code delay}, unless one of its triggers fires by then anyway: a failed
-     * artifact is retried when it is due, not up to a download interval later.
+     * Fires a connection's download job once after {@code delay}, unless one of its triggers fires by then anyway: a
+     * failed artifact is retried when it is due, not up to a download interval later.
      */
-    static void downloadAgainIn(Scheduler scheduler, Duration delay) throws SchedulerException {
+    static void downloadAgainIn(Scheduler scheduler, String alias, Duration delay) throws SchedulerException {
         Date at = new Date(System.currentTimeMillis() + Math.max(0, delay.toMillis()));
-        boolean firesByThen = scheduler.getTriggersOfJob(DOWNLOAD).stream().map(Trigger::getNextFireTime)
+        boolean firesByThen = scheduler.getTriggersOfJob(download(alias)).stream().map(Trigger::getNextFireTime)
                 .anyMatch(next -> next != null && !next.after(at));
         if (!firesByThen) {
-            scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(DOWNLOAD).startAt(at).build());
+            scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(download(alias)).startAt(at).build());
         }
     }
 
@@ -105,7 +113,7 @@ public final class HarvestScheduler implements AutoCloseable {
     private void schedule(Class<? extends StageJob> job, JobKey key, Duration every) throws SchedulerException {
         scheduler.scheduleJob(
                 JobBuilder.newJob(job).withIdentity(key).build(),
-                TriggerBuilder.newTrigger().withIdentity(key.getName())
+                TriggerBuilder.newTrigger().withIdentity(key.getName(), key.getGroup())
                         .startNow()
                         .withSchedule(SimpleScheduleBuilder.simpleSchedule()
                                 .withIntervalInMilliseconds(every.toMillis())

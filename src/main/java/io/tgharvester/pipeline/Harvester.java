@@ -4,17 +4,13 @@ import io.tgharvester.analyze.AlertAnalyzer;
 import io.tgharvester.analyze.AnalyzerContext;
 import io.tgharvester.analyze.AnalyzerPlugins;
 import io.tgharvester.analyze.SampleAnalyzer;
-import io.tgharvester.api.ApiException;
-import io.tgharvester.api.ApiUnavailable;
-import io.tgharvester.api.AuthenticationFailed;
-import io.tgharvester.api.RequestRejected;
-import io.tgharvester.api.ServerNotTrusted;
+import io.tgharvester.api.CallStats;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
+import io.tgharvester.config.ConnectionConfig;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.correlate.AnalysisParser;
 import io.tgharvester.store.AnalyzerStore;
-import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.CorrelationStore;
 import io.tgharvester.store.DataDirLock;
 import io.tgharvester.store.Database;
@@ -22,62 +18,83 @@ import io.tgharvester.store.JobRunStore;
 import io.tgharvester.store.ParseStateStore;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.ReportQueries;
-import io.tgharvester.store.SampleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of one data dir, wired: it holds the data dir's lock, the database, the stages and the analyzers. Used
+ * The pipeline of one data dir, wired: it holds the data dir's lock, the database, each connection's fetch, state and
+ * download stages ({@link ConnectionPipeline}), and the parse and analyze stages they share with the analyzers. Used
  * for one pass ({@link #runOnce()}) or by {@link HarvestScheduler} for the daemon.
  */
 public final class Harvester implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Harvester.class);
-    /** Between two tries of a stage in {@link #runOnce} when no pause is in force. */
-    private static final Duration ONCE_RETRY_WAIT = Duration.ofSeconds(1);
+    /** The parse and analyze stages call no server: their back-off never sees a call, so it never pauses. */
+    private static final CallStats.Window NO_CALLS = new CallStats.Window(0, 0, 0);
 
     private final DataDirLock lock;
     private final Database db;
-    private final ThreatGridClient client;
-    private final StageRunner runner;
-    private final SampleFetcher fetcher;
-    private final StateChecker stateChecker;
-    private final ArtifactCollector collector;
+    private final List<ConnectionPipeline> connections;
+    /** Runs the stages that call no server: parse and analyze. */
+    private final StageRunner localRunner;
     private final AnalysisIndexer indexer;
     private final AnalyzerPlugins plugins;
     private final SampleAnalysis analysis;
-    private final Clock clock;
-    /** How long {@link #runOnce} keeps a stage going through passing faults and pauses. */
-    private final Duration patience;
+    /** How long {@link #runOnce} keeps each connection's stages going through passing faults and pauses. */
+    private final Duration oncePatience;
+    private final StagePatience patience;
 
-    private Harvester(DataDirLock lock, Database db, ThreatGridClient client, StageRunner runner,
-                      SampleFetcher fetcher, StateChecker stateChecker, ArtifactCollector collector,
+    private Harvester(DataDirLock lock, Database db, List<ConnectionPipeline> connections, StageRunner localRunner,
                       AnalysisIndexer indexer, AnalyzerPlugins plugins, SampleAnalysis analysis, Clock clock,
                       Duration patience) {
         this.lock = lock;
         this.db = db;
-        this.client = client;
-        this.runner = runner;
-        this.fetcher = fetcher;
-        this.stateChecker = stateChecker;
-        this.collector = collector;
+        this.connections = List.copyOf(connections);
+        this.localRunner = localRunner;
         this.indexer = indexer;
         this.plugins = plugins;
         this.analysis = analysis;
-        this.clock = clock;
-        this.patience = patience;
+        this.oncePatience = patience;
+        this.patience = new StagePatience(clock);
     }
 
-    /** Locks the data dir, opens and migrates its database, and clears what an interrupted download left. */
+    /** A harvester of the default connection alone, through {@code client}. */
     public static Harvester open(HarvesterConfig config, ThreatGridClient client, Clock clock) {
+        return open(config, client, clock, StageObserver.NONE);
+    }
+
+    /** As {@link #open(HarvesterConfig, ThreatGridClient, Clock)}, telling {@code observer} of every stage run. */
+    public static Harvester open(HarvesterConfig config, ThreatGridClient client, Clock clock,
+                                 StageObserver observer) {
+        return open(config, Map.of(ConnectionConfig.DEFAULT, client), clock, observer);
+    }
+
+    /** A harvester of several connections: alias to its client, in the order given. */
+    public static Harvester open(HarvesterConfig config, Map<String, ThreatGridClient> clients, Clock clock) {
+        return open(config, clients, clock, StageObserver.NONE);
+    }
+
+    /**
+     * Locks the data dir, opens and migrates its database, and clears what an interrupted download left; then wires
+     * the stages of each connection (alias to its client, in the order given), the shared parse stage and the
+     * analyzers, all telling {@code observer} of every stage run.
+     */
+    public static Harvester open(HarvesterConfig config, Map<String, ThreatGridClient> clients, Clock clock,
+                                 StageObserver observer) {
+        if (clients.isEmpty()) {
+            throw new IllegalArgumentException("a harvester needs at least one connection");
+        }
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {
             Database db = Database.open(config.dataDir());
@@ -87,22 +104,18 @@ public final class Harvester implements AutoCloseable {
                 log.info("event=partial-downloads-removed count={} detail=\"they will be downloaded again\"",
                         leftovers);
             }
-            SampleStore samples = new SampleStore(db, config.artifacts());
+            List<ConnectionPipeline> pipelines = new ArrayList<>();
+            clients.forEach((alias, client) -> pipelines.add(ConnectionPipeline.of(alias, client, config, db, files,
+                    clock, observer)));
+            StageRunner localRunner = new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
+                    config.backoffBase(), config.backoffMax(), () -> NO_CALLS), clock, () -> { }, observer);
             AnalyzerPlugins plugins = analyzers(config, clock);
             SampleAnalysis analysis = new SampleAnalysis(config.dataDir(), new AnalyzerStore(db), plugins.analyzers(),
                     new RetryDelay(config.analyzers().retryBase(), config.analyzers().retryMax(), new Random()),
                     config.analyzers().attempts(), config.analyzers().timeout(), clock);
             analysis.register();
-            return new Harvester(lock, db, client,
-                    new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(),
-                            config.backoffBase(), config.backoffMax(), client::recentCalls), clock, client::probe),
-                    new SampleFetcher(client, samples, clock, config.fetchOverlap(), config.initialLookback(),
-                            config.pageSize()),
-                    new StateChecker(client, samples, clock, config.staleAfter()),
-                    new ArtifactCollector(client, new ArtifactStore(db), files, clock,
-                            new RetryDelay(config.retryBase(), config.retryMax(), new Random()),
-                            config.downloadConcurrency()),
-                    indexer(config.dataDir(), db, clock), plugins, analysis, clock, config.oncePatience());
+            return new Harvester(lock, db, pipelines, localRunner, indexer(config.dataDir(), db, clock), plugins,
+                    analysis, clock, config.oncePatience());
         } catch (IOException e) {
             lock.close();
             throw new UncheckedIOException("cannot clean the artifacts directory", e);
@@ -128,98 +141,96 @@ public final class Harvester implements AutoCloseable {
     }
 
     /**
-     * One full pass: fetch, state check, downloads, parsing, then the analyzers. A stage that fails on a passing fault, or finds all
-     * calls paused, runs again (after the pause, or a short wait) until it succeeds or {@code patience} has passed
-     * since the pass began; then, or on a refused key, an untrusted certificate or a local failure, the pass ends
-     * there with that stage's failure. Downloads that failed in the pass are tried again when their retry falls due
-     * within the patience, so a pass through passing faults ends with every artifact it could get.
+     * One full pass: each connection's fetch, state check and downloads, then parsing, then the analyzers. A stage
+     * that fails on a passing fault, or finds its connection's calls paused, runs again (after the pause, or a short
+     * wait) until it succeeds or {@code patience} has passed since that connection's turn began; then, or on a
+     * refused key, an untrusted certificate, a proxy refusal or a local failure, that connection's pass ends there
+     * with that stage's failure, and the next connection has its turn. Downloads that failed in the pass are tried
+     * again when their retry falls due within the patience, so a pass through passing faults ends with every artifact
+     * it could get. Analyses are parsed beside the downloads, from the first connection's until the last connection's
+     * turn ends ({@link ParsingBeside}); the parse stage proper runs after them all, when at least one connection got
+     * through its downloads, for what that left; once that is done, the analyze stage, one for all connections.
      */
     public List<StageResult> runOnce() {
-        long giveUp = System.nanoTime() + patience.toNanos();
         List<StageResult> results = new ArrayList<>();
-        for (Stage stage : stages()) {
-            StageResult result = runUntilDone(stage, giveUp);
-            while (stage == collector && result.status() == StageResult.Status.DONE
-                    && waitedFor(collector.untilNextRetry(), giveUp)) {
-                result = runUntilDone(stage, giveUp);
+        boolean anyDownloaded = false;
+        try (ParsingBeside parsing = new ParsingBeside(indexer)) {
+            for (ConnectionPipeline connection : connections) {
+                long giveUp = System.nanoTime() + oncePatience.toNanos();
+                for (Stage stage : connection.stages()) {
+                    StageResult result;
+                    if (stage == connection.download()) {
+                        parsing.start();
+                        result = downloads(connection, giveUp);
+                    } else {
+                        result = patience.runUntilDone(connection.runner(), stage, giveUp);
+                    }
+                    results.add(result);
+                    if (result.status() != StageResult.Status.DONE) {
+                        break;
+                    }
+                    anyDownloaded |= stage == connection.download();
+                }
             }
-            results.add(result);
-            if (result.status() != StageResult.Status.DONE) {
-                break;
+        }
+        if (anyDownloaded) {
+            StageResult parsed = runLocal(indexer);
+            results.add(parsed);
+            if (parsed.status() == StageResult.Status.DONE) {
+                results.add(runLocal(analysis));
             }
         }
         return results;
     }
 
-    private StageResult runUntilDone(Stage stage, long giveUp) {
-        StageResult result = runner.run(stage);
-        Optional<RuntimeException> lastFailure = result.failure();
-        while (result.status() != StageResult.Status.DONE && worthRetrying(lastFailure) && waitedToTryAgain(giveUp)) {
-            result = runner.run(stage);
-            if (result.failure().isPresent()) {
-                lastFailure = result.failure();
-            }
-        }
-        if (result.status() == StageResult.Status.SKIPPED) {
-            return StageResult.failed(stage.name(), lastFailure.orElseGet(() -> new ApiUnavailable(
-                    "every call to Threat Grid stayed paused for harvester.once.patience", Optional.empty())));
+    /** A stage that calls no server, with the patience of a pass of its own. */
+    private StageResult runLocal(Stage stage) {
+        return patience.runUntilDone(localRunner, stage, System.nanoTime() + oncePatience.toNanos());
+    }
+
+    /** A connection's download stage, run again for failed downloads whose retry falls due within the patience. */
+    private StageResult downloads(ConnectionPipeline connection, long giveUp) {
+        StageResult result = patience.runUntilDone(connection.runner(), connection.download(), giveUp);
+        while (result.status() == StageResult.Status.DONE
+                && StagePatience.waitedFor(connection.collector().untilNextRetry(), giveUp)) {
+            result = patience.runUntilDone(connection.runner(), connection.download(), giveUp);
         }
         return result;
     }
 
     /** The names of the stages of a pass, in their order. */
     public List<String> stageNames() {
-        return stages().stream().map(Stage::name).toList();
+        List<String> names = new ArrayList<>();
+        connections.forEach(c -> c.stages().forEach(stage -> names.add(stage.name())));
+        names.add(indexer.name());
+        names.add(analysis.name());
+        return names;
     }
 
-    private List<Stage> stages() {
-        return List.of(fetcher, stateChecker, collector, indexer, analysis);
-    }
-
-    /**
-     * A passing fault, or a pause: not what only an operator or a local fix can end (a refused key, an untrusted
-     * certificate, a request the server rejects as such, a database failure).
-     */
-    private static boolean worthRetrying(Optional<RuntimeException> failure) {
-        return failure.map(f -> f instanceof ApiException && !(f instanceof AuthenticationFailed)
-                && !(f instanceof ServerNotTrusted) && !(f instanceof RequestRejected)).orElse(true);
-    }
-
-    /**
-     * Waits before a failed or paused stage runs again: out the pause in force, else a moment, never past the
-     * patience; false once no patience is left.
-     */
-    private boolean waitedToTryAgain(long giveUp) {
-        Duration left = Duration.ofNanos(giveUp - System.nanoTime());
-        if (left.isNegative() || left.isZero()) {
-            return false;
-        }
-        Duration wait = runner.pausedUntil().map(until -> Duration.between(clock.instant(), until))
-                .orElse(ONCE_RETRY_WAIT);
-        return slept(wait.compareTo(left) < 0 ? wait : left);
-    }
-
-    /** Waits until {@code due} if that comes within the patience left; false when nothing is due in time. */
-    private static boolean waitedFor(Optional<Duration> due, long giveUp) {
-        return due.isPresent() && due.get().toNanos() < giveUp - System.nanoTime() && slept(due.get());
-    }
-
-    private static boolean slept(Duration wait) {
-        try {
-            Thread.sleep(Math.max(0, wait.toMillis()));
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** The aliases of the connections this harvester harvests, in their order. */
+    public List<String> connectionAliases() {
+        return connections.stream().map(ConnectionPipeline::alias).toList();
     }
 
     /** Asks running stages to end soon (shutdown); their unfinished work stays in the database. */
     void stopStages() {
-        runner.stopping();
-        stages().forEach(Stage::stop);
+        localRunner.stopping();
+        connections.forEach(c -> c.runner().stopping());
+        indexer.stop();
+        analysis.stop();
+        connections.forEach(c -> c.stages().forEach(Stage::stop));
         // After the stages know they are stopping, so that a cut download is not recorded as failed.
-        client.cancelCalls();
+        connections.forEach(c -> c.client().cancelCalls());
+    }
+
+    /**
+     * When the pause of every call to Threat Grid ends, while one is in force: while every connection's calls are
+     * paused (each connection has a back-off of its own), the first of them to resume.
+     */
+    public Optional<Instant> pausedUntil() {
+        List<Optional<Instant>> pauses = connections.stream().map(c -> c.runner().pausedUntil()).toList();
+        return pauses.stream().allMatch(Optional::isPresent)
+                ? pauses.stream().map(Optional::get).min(Comparator.naturalOrder()) : Optional.empty();
     }
 
     /** Read queries on this harvester's database (status, per-user statistics). */
@@ -232,20 +243,18 @@ public final class Harvester implements AutoCloseable {
         return new ReportQueries(db);
     }
 
-    StageRunner runner() {
-        return runner;
+    /** The stages of the connection of this alias. */
+    ConnectionPipeline connection(String alias) {
+        return connections.stream().filter(c -> c.alias().equals(alias)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no connection " + alias + " in this harvester"));
     }
 
-    SampleFetcher fetcher() {
-        return fetcher;
+    List<ConnectionPipeline> connections() {
+        return connections;
     }
 
-    StateChecker stateChecker() {
-        return stateChecker;
-    }
-
-    ArtifactCollector collector() {
-        return collector;
+    StageRunner localRunner() {
+        return localRunner;
     }
 
     AnalysisIndexer indexer() {

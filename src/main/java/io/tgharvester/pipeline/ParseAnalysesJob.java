@@ -3,15 +3,23 @@ package io.tgharvester.pipeline;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
-/** Parses downloaded analyses into the correlation tables; then has the newly parsed samples analyzed. */
+/**
+ * Parses downloaded analyses, of every connection, into the correlation tables; then has the newly parsed samples
+ * analyzed.
+ */
 public final class ParseAnalysesJob extends StageJob {
     @Override
-    Stage stage(Harvester harvester) {
+    Stage stage(Harvester harvester, String connection) {
         return harvester.indexer();
     }
 
     @Override
-    void afterRound(Harvester harvester, Scheduler scheduler) throws SchedulerException {
+    StageRunner runner(Harvester harvester, String connection) {
+        return harvester.localRunner();
+    }
+
+    @Override
+    void afterRound(Harvester harvester, String connection, Scheduler scheduler) throws SchedulerException {
         scheduler.triggerJob(HarvestScheduler.ANALYZE);
     }
 }

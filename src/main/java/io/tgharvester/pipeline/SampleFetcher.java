@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,23 +27,19 @@ public final class SampleFetcher implements Stage {
     /** Bounds one round's calls; a longer listing continues in the next round from its stored offset. */
     static final int MAX_PAGES_PER_ROUND = 1000;
 
-    private final ThreatGridClient client;
+    private final ListPages pages;
     private final SampleStore store;
     private final Clock clock;
     private final Duration overlap;
     private final Duration initialLookback;
-    private final int pageSize;
-    /** The page size the server last said it caps to, so the cap is logged once, not on every call. */
-    private OptionalInt serverPageSize = OptionalInt.empty();
 
     public SampleFetcher(ThreatGridClient client, SampleStore store, Clock clock, Duration overlap,
                          Duration initialLookback, int pageSize) {
-        this.client = client;
+        this.pages = new ListPages(client, pageSize);
         this.store = store;
         this.clock = clock;
         this.overlap = overlap;
         this.initialLookback = initialLookback;
-        this.pageSize = pageSize;
     }
 
     @Override
@@ -60,16 +55,13 @@ public final class SampleFetcher implements Stage {
         int skipped = 0;
         boolean complete = false;
         for (int pagesThisRound = 0; pagesThisRound < MAX_PAGES_PER_ROUND && !complete; pagesThisRound++) {
-            ListPage page = client.listSamples(listing.after(), pageSize, listing.nextOffset());
-            noteServerPageSize(page.itemsPerPage());
+            ListPage page = pages.fetch(listing.after(), Optional.empty(), listing.nextOffset());
             listing = listing.plusPage(page.itemCount(),
                     page.samples().stream().map(Sample::submittedAt).flatMap(Optional::stream).max(Instant::compareTo));
-            complete = page.isLast(pageSize);
+            complete = pages.isLast(page);
             position = complete ? position.completing(listing) : position.continuing(listing);
             total = total.plus(store.storePage(page.samples(), position, clock.instant()));
             skipped += page.skipped().size();
-            page.skipped().forEach(item -> log.warn("event=sample-skipped reason=\"{}\" item={}",
-                    item.reason(), item.excerpt()));
         }
         if (!complete) {
             log.info("event=fetch-continues after={} pages={} listed={} detail=\"the listing goes on next round\"",
@@ -89,13 +81,5 @@ public final class SampleFetcher implements Stage {
         Instant now = clock.instant();
         return Listing.from(position.watermark().map(w -> w.minus(overlap)).orElseGet(() -> now.minus(initialLookback)),
                 now);
-    }
-
-    private void noteServerPageSize(OptionalInt perPage) {
-        if (perPage.isPresent() && perPage.getAsInt() < pageSize && !perPage.equals(serverPageSize)) {
-            log.info("event=page-cap requested={} served={} detail=\"Threat Grid serves fewer samples per page than"
-                    + " asked; paging by what it returns\"", pageSize, perPage.getAsInt());
-        }
-        serverPageSize = perPage;
     }
 }

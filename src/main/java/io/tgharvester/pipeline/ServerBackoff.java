@@ -3,6 +3,7 @@ package io.tgharvester.pipeline;
 import io.tgharvester.api.ApiException;
 import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.CallStats;
+import io.tgharvester.api.ProxyRefused;
 import io.tgharvester.api.ServerNotTrusted;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import java.util.random.RandomGenerator;
  * still fails after its own quick retries pauses nothing: the stage tries again on its next run, and the client's
  * throttle already slows calls in proportion to refusals. Everything pauses only when the server looks down (the
  * calls of the last minutes nearly all failed, or it is unreachable again and again), when it asked for a Retry-After
- * longer than a call's retries wait, or when only an operator can help (refused key, untrusted certificate). After a
+ * longer than a call's retries wait, or when only an operator can help (refused key, untrusted certificate, a proxy
+ * that wants other credentials). After a
  * pause a cheap probe call goes first ({@link #probeDue()}): its success ends the incident at once, its failure
  * lengthens the pause.
  */
@@ -83,7 +85,8 @@ public final class ServerBackoff {
     }
 
     private Optional<Duration> pauseFor(ApiException failure) {
-        if (failure instanceof AuthenticationFailed || failure instanceof ServerNotTrusted) {
+        if (failure instanceof AuthenticationFailed || failure instanceof ServerNotTrusted
+                || failure instanceof ProxyRefused) {
             return Optional.of(cap);
         }
         if (failure.retryAfter().isPresent()) {

@@ -1,12 +1,16 @@
 package io.tgharvester.pipeline;
 
 import io.tgharvester.api.ApiException;
+import io.tgharvester.api.ThreatGridClient;
+import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.store.Database;
 import io.tgharvester.store.JobRunStore;
 import io.tgharvester.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +26,25 @@ public final class StageRunner {
     private final Clock clock;
     /** A cheap call to Threat Grid, made after a pause before any stage's own calls. */
     private final Runnable probe;
+    private final StageObserver observer;
     private volatile boolean stopping;
 
-    public StageRunner(JobRunStore runs, ServerBackoff backoff, Clock clock, Runnable probe) {
+    public StageRunner(JobRunStore runs, ServerBackoff backoff, Clock clock, Runnable probe, StageObserver observer) {
         this.runs = runs;
         this.backoff = backoff;
         this.clock = clock;
         this.probe = probe;
+        this.observer = observer;
+    }
+
+    /**
+     * The runner of the stages that call Threat Grid through {@code client}: its back-off judges that client's calls;
+     * {@code observer} is told of every run.
+     */
+    static StageRunner of(ThreatGridClient client, HarvesterConfig config, Database db, Clock clock,
+                          StageObserver observer) {
+        return new StageRunner(new JobRunStore(db), new ServerBackoff(clock, new Random(), config.backoffBase(),
+                config.backoffMax(), client::recentCalls), clock, client::probe, observer);
     }
 
     /**
@@ -45,6 +61,13 @@ public final class StageRunner {
     }
 
     public StageResult run(Stage stage) {
+        long start = System.nanoTime();
+        StageResult result = runUnlessPaused(stage);
+        observer.ran(result, Duration.ofNanos(System.nanoTime() - start));
+        return result;
+    }
+
+    private StageResult runUnlessPaused(Stage stage) {
         Optional<Instant> blocked = backoff.blockedUntil();
         if (blocked.isPresent()) {
             log.debug("event=stage-skipped stage={} backoff_until={}", stage.name(), blocked.get());

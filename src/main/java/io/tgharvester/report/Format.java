@@ -1,4 +1,4 @@
 package io.tgharvester.report;
 
-/** Output formats of tabular commands. */
-public enum Format { TABLE, CSV, JSON }
+/** Output formats of tabular commands; JSONL is one JSON object per line. */
+public enum Format { TABLE, CSV, JSON, JSONL }

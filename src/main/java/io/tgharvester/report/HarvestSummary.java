@@ -7,18 +7,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Samples by state and artifacts by status, as one line for progress output and closing summaries. */
 public record HarvestSummary(Map<String, Long> samplesByState, Map<String, Long> artifactsByStatus, long bytes) {
 
     public static HarvestSummary of(Queries queries) {
+        return of(queries, Optional.empty());
+    }
+
+    /** The summary of one connection's samples, or of all. */
+    public static HarvestSummary of(Queries queries, Optional<String> connection) {
         Map<String, Long> states = new LinkedHashMap<>();
-        for (List<Object> row : queries.samplesByState().rows()) {
+        for (List<Object> row : queries.samplesByState(connection).rows()) {
             states.put((String) row.get(0), ((Number) row.get(1)).longValue());
         }
         Map<String, Long> artifacts = new LinkedHashMap<>();
         long bytes = 0;
-        QueryResult byStatus = queries.artifactsByStatus();
+        QueryResult byStatus = queries.artifactsByStatus(connection);
         for (List<Object> row : byStatus.rows()) {
             artifacts.put((String) row.get(0), ((Number) row.get(1)).longValue());
             bytes += ((Number) row.get(2)).longValue();

@@ -1,12 +1,12 @@
 package io.tgharvester.report;
 
 /** Escaping for text and attribute values put into HTML. */
-final class Html {
+public final class Html {
     private Html() {
     }
 
     /** Safe in element text and in quoted attribute values. */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

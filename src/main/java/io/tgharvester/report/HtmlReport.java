@@ -29,7 +29,15 @@ public final class HtmlReport {
 
     /** The users report: who submits what and how it turns out, with the activity charts for context. */
     public static String users(UsersReport users, ActivityReport activity) {
-        Page page = new Page(users.document().title(), users.scope());
+        return users(users, activity, "");
+    }
+
+    /**
+     * The users report with {@code navigation}, trusted markup of the caller's own (the console's navigation), at
+     * the top of the page.
+     */
+    public static String users(UsersReport users, ActivityReport activity, String navigation) {
+        Page page = new Page(users.document().title(), users.scope(), navigation);
         UserRow total = users.total();
         page.kpis(userKpis(users));
         if (total.submissions() == 0) {
@@ -52,7 +60,7 @@ public final class HtmlReport {
     /** The activity report: submissions and outcomes over time, weekday by hour, file types, IOCs and domains. */
     public static String activity(ActivityReport activity, UsersReport users) {
         ReportDocument document = activity.document();
-        Page page = new Page(document.title(), activity.scope());
+        Page page = new Page(document.title(), activity.scope(), "");
         page.kpis(activityKpis(activity, users));
         if (activity.submissions().isEmpty()) {
             page.card("Submissions", "<p class=\"empty\">No submissions in this window.</p>");
@@ -288,10 +296,13 @@ public final class HtmlReport {
         private final StringBuilder body = new StringBuilder();
         private final String title;
         private final ReportScope scope;
+        /** Markup before the header: the console's navigation, or nothing in a report file. */
+        private final String navigation;
 
-        Page(String title, ReportScope scope) {
+        Page(String title, ReportScope scope, String navigation) {
             this.title = title;
             this.scope = scope;
+            this.navigation = navigation;
         }
 
         void kpis(List<String[]> tiles) {
@@ -338,7 +349,7 @@ public final class HtmlReport {
                     %3$s</style>
                     </head>
                     <body>
-                    <header>
+                    %8$s<header>
                     <h1>%1$s</h1>
                     <p>%2$s \u00b7 times in %4$s \u00b7 generated %5$s</p>
                     </header>
@@ -348,7 +359,7 @@ public final class HtmlReport {
                     </body>
                     </html>
                     """.formatted(Html.escape(title), Html.escape(window), CSS, Html.escape(scope.zone().getId()),
-                    Html.escape(generated), body, Html.escape(version));
+                    Html.escape(generated), body, Html.escape(version), navigation);
         }
     }
 

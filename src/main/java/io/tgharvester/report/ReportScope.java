@@ -31,8 +31,15 @@ public record ReportScope(Window window, Optional<Duration> since, ZoneId zone, 
                 zone, now);
     }
 
-    /** Words for the window, times in the report's zone: "last 7d (since 2026-11-17 10:00)", "all time". */
+    /**
+     * Words for the window, times in the report's zone: "last 7d (since 2026-11-17 10:00)", "all time", and the
+     * connection when the report is of one.
+     */
     public String describe() {
+        return describeTime() + window.connection().map(c -> ", connection " + c).orElse("");
+    }
+
+    private String describeTime() {
         if (since.isPresent()) {
             return "last " + Durations.format(since.get()) + " (since " + ReportValues.time(window.from().orElseThrow(),
                     zone) + ")";

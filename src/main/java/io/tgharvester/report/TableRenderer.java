@@ -10,10 +10,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import okio.Buffer;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Renders query results as an aligned text table, RFC 4180 CSV, or a JSON array of objects. Times are ISO-8601 UTC
- * in every format, so the three agree value for value.
+ * Renders query results as an aligned text table, RFC 4180 CSV, a JSON array of objects, or JSON lines (one object
+ * per row, for tools that stream). Times are ISO-8601 UTC in every format, so they agree value for value.
  */
 public final class TableRenderer {
     private TableRenderer() {
@@ -24,6 +26,7 @@ public final class TableRenderer {
             case TABLE -> table(result);
             case CSV -> csv(result);
             case JSON -> json(result);
+            case JSONL -> jsonLines(result);
         };
     }
 
@@ -82,15 +85,15 @@ public final class TableRenderer {
 
     private static String csv(QueryResult result) {
         StringBuilder out = new StringBuilder();
-        out.append(String.join(",", result.columns().stream().map(TableRenderer::csvCell).toList())).append("\r\n");
-        for (List<Object> row : result.rows()) {
-            out.append(String.join(",", row.stream().map(v -> csvCell(text(v))).toList())).append("\r\n");
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180)) {
+            printer.printRecord(result.columns());
+            for (List<Object> row : result.rows()) {
+                printer.printRecord(row.stream().map(TableRenderer::text).toList());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toString();
-    }
-
-    private static String csvCell(String cell) {
-        return cell.matches("[^\",\r\n]*") ? cell : '"' + cell.replace("\"", "\"\"") + '"';
     }
 
     private static String json(QueryResult result) {
@@ -99,26 +102,44 @@ public final class TableRenderer {
             writer.setIndent("  ");
             writer.beginArray();
             for (List<Object> row : result.rows()) {
-                writer.beginObject();
-                for (int c = 0; c < row.size(); c++) {
-                    writer.name(result.columns().get(c));
-                    Object value = row.get(c);
-                    if (value == null) {
-                        writer.nullValue();
-                    } else if (value instanceof Number n) {
-                        writer.value(n);
-                    } else if (value instanceof Boolean b) {
-                        writer.value(b);
-                    } else {
-                        writer.value(text(value));
-                    }
-                }
-                writer.endObject();
+                jsonRow(writer, result.columns(), row);
             }
             writer.endArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return buffer.readUtf8() + "\n";
+    }
+
+    private static String jsonLines(QueryResult result) {
+        StringBuilder out = new StringBuilder();
+        for (List<Object> row : result.rows()) {
+            Buffer buffer = new Buffer();
+            try (JsonWriter writer = JsonWriter.of(buffer)) {
+                jsonRow(writer, result.columns(), row);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.append(buffer.readUtf8()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void jsonRow(JsonWriter writer, List<String> columns, List<Object> row) throws IOException {
+        writer.beginObject();
+        for (int c = 0; c < row.size(); c++) {
+            writer.name(columns.get(c));
+            Object value = row.get(c);
+            if (value == null) {
+                writer.nullValue();
+            } else if (value instanceof Number n) {
+                writer.value(n);
+            } else if (value instanceof Boolean b) {
+                writer.value(b);
+            } else {
+                writer.value(text(value));
+            }
+        }
+        writer.endObject();
     }
 }

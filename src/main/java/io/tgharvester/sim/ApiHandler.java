@@ -26,6 +26,7 @@ final class ApiHandler implements HttpHandler {
 
     private final String apiKey;
     private final int pageCap;
+    private final ArtifactSizes artifactSizes;
     private final Comparator<SimulatedSample> listOrder;
     private final Clock clock;
     private final SimulatedOrg org;
@@ -38,6 +39,7 @@ final class ApiHandler implements HttpHandler {
     ApiHandler(SimulatorConfig config, Clock clock, SimulatedOrg org, FaultDraws faults) {
         this.apiKey = config.apiKey();
         this.pageCap = config.pageCap();
+        this.artifactSizes = config.artifactSizes();
         this.listOrder = config.listOrder().comparator(config.seed());
         this.clock = clock;
         this.org = org;
@@ -146,7 +148,7 @@ final class ApiHandler implements HttpHandler {
             return;
         }
         Optional<Artifact> artifact = Artifact.named(name);
-        Optional<byte[]> body = artifact.flatMap(a -> a.servedAt(sample.get(), now));
+        Optional<byte[]> body = artifact.flatMap(a -> a.servedAt(sample.get(), now, artifactSizes));
         if (body.isEmpty()) {
             reply.error(404, name + " is not available for this sample");
             return;

@@ -35,21 +35,24 @@ enum Artifact {
     }
 
     /** The bytes served at {@code now}: only once the sample has succeeded, and never when its analysis lacks it. */
-    Optional<byte[]> servedAt(SimulatedSample sample, Instant now) {
+    Optional<byte[]> servedAt(SimulatedSample sample, Instant now, ArtifactSizes sizes) {
         boolean exists = switch (this) {
             case PCAP -> sample.hasPcap();
             case VIDEO -> sample.hasVideo();
             default -> true;
         };
-        return exists && sample.stateAt(now).equals("succ") ? Optional.of(render(sample)) : Optional.empty();
+        return exists && sample.stateAt(now).equals("succ") ? Optional.of(render(sample, sizes.target(this, sample.id())))
+                : Optional.empty();
     }
 
-    private byte[] render(SimulatedSample sample) {
+    private byte[] render(SimulatedSample sample, int padTo) {
+        Noise noise = ArtifactSizes.noise(this, sample.id());
         return switch (this) {
-            case ANALYSIS -> Json.indented(AnalysisReport.analysis(sample));
-            case PROCESSES -> Json.indented(Json.object("processes", AnalysisReport.processes(sample)));
-            case PCAP -> PcapWriter.capture(Traffic.of(sample));
-            case VIDEO -> WebmWriter.video(sample.id());
+            case ANALYSIS -> Json.padded(Json.indented(AnalysisReport.analysis(sample)), padTo, noise);
+            case PROCESSES -> Json.padded(Json.indented(Json.object("processes", AnalysisReport.processes(sample))),
+                    padTo, noise);
+            case PCAP -> PcapWriter.capture(Traffic.of(sample), padTo, noise);
+            case VIDEO -> WebmWriter.video(padTo, noise);
         };
     }
 }

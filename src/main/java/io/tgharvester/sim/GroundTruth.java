@@ -11,10 +11,12 @@ import java.util.Optional;
 public final class GroundTruth {
     private final Instant at;
     private final List<SimulatedSample> samples;
+    private final ArtifactSizes artifactSizes;
 
-    GroundTruth(Instant at, List<SimulatedSample> samples) {
+    GroundTruth(Instant at, List<SimulatedSample> samples, ArtifactSizes artifactSizes) {
         this.at = at;
         this.samples = List.copyOf(samples);
+        this.artifactSizes = artifactSizes;
     }
 
     /** The moment this snapshot describes. */
@@ -37,7 +39,7 @@ public final class GroundTruth {
      */
     public Optional<String> artifactSha256(String sampleId, String name) {
         return Artifact.named(name)
-                .flatMap(artifact -> sample(sampleId).flatMap(s -> artifact.servedAt(s, at)))
+                .flatMap(artifact -> sample(sampleId).flatMap(s -> artifact.servedAt(s, at, artifactSizes)))
                 .map(bytes -> Hashes.hex("SHA-256", bytes));
     }
 }

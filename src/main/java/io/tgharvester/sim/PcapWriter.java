@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A classic libpcap capture (version 2.4, Ethernet) of a sample's network sessions: a DNS query and its answer, and
  * for HTTP a TCP handshake, the request, the response and its acknowledgement with matching sequence numbers. IPv4
- * header checksums are right; UDP and TCP checksums are left zero, which capture tools accept.
+ * header checksums are right; UDP and TCP checksums are left zero, which capture tools accept. A capture padded to a
+ * size ends with that many bytes of further UDP datagrams of noise, as a sandbox's background traffic.
  */
 final class PcapWriter {
     private static final byte[] SANDBOX_MAC = {0x52, 0x54, 0x00, 0x12, 0x35, 0x56};
@@ -23,7 +24,9 @@ final class PcapWriter {
     private PcapWriter() {
     }
 
-    static byte[] capture(List<Session> sessions) {
+    private static final int NOISE_DATAGRAM = 1_400;
+
+    static byte[] capture(List<Session> sessions, int padTo, Noise noise) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65_535)
@@ -34,6 +37,12 @@ final class PcapWriter {
             } else {
                 tcpExchange(out, session);
             }
+        }
+        long micros = sessions.isEmpty() ? 0 : sessions.get(sessions.size() - 1).end() * 1_000_000;
+        while (out.size() < padTo) {
+            byte[] payload = noise.bytes(NOISE_DATAGRAM);
+            micros += 1_000;
+            packet(out, micros, true, ipv4(Traffic.SANDBOX_IP, "203.0.113.9", UDP, udp(50_000, 443, payload)));
         }
         return out.toByteArray();
     }

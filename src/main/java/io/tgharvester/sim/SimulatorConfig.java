@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param seed            seed of every random choice
  * @param pageCap         most samples one list page holds, whatever limit is asked for (the page size it reports)
  * @param listOrder       the order of the sample list; sort_by and sort_order are ignored
+ * @param artifactSizes   how large the artifacts are: compact, or a real backlog's size mix
  */
 public record SimulatorConfig(
         String apiKey,
@@ -37,7 +38,8 @@ public record SimulatorConfig(
         double noPcapRate,
         long seed,
         int pageCap,
-        ListOrder listOrder) {
+        ListOrder listOrder,
+        ArtifactSizes artifactSizes) {
 
     /**
      * Threat Grid documents no largest {@code limit}; a cap of 100 is as inconvenient as any a real server could
@@ -65,6 +67,7 @@ public record SimulatorConfig(
             throw new IllegalArgumentException("the page cap must be at least 1, not " + pageCap);
         }
         Objects.requireNonNull(listOrder, "listOrder");
+        Objects.requireNonNull(artifactSizes, "artifactSizes");
         for (double rate : new double[] {nullLoginRate, failRate, noVideoRate, noPcapRate}) {
             if (!(rate >= 0 && rate <= 1)) {
                 throw new IllegalArgumentException("rates are shares from 0 to 1, not " + rate);
@@ -72,12 +75,16 @@ public record SimulatorConfig(
         }
     }
 
-    /** An organization whose list API caps pages at {@link #DEFAULT_PAGE_CAP} and lists newest first. */
+    /**
+     * An organization whose list API caps pages at {@link #DEFAULT_PAGE_CAP} and lists newest first, serving compact
+     * artifacts.
+     */
     public SimulatorConfig(String apiKey, List<String> users, double nullLoginRate, Duration submitEvery,
                            int historySamples, Duration historySpan, int maxSamples, Duration stateStep,
                            double failRate, double noVideoRate, double noPcapRate, long seed) {
         this(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, maxSamples, stateStep, failRate,
-                noVideoRate, noPcapRate, seed, DEFAULT_PAGE_CAP, ListOrder.NEWEST);
+                noVideoRate, noPcapRate, seed, DEFAULT_PAGE_CAP, ListOrder.NEWEST,
+                ArtifactSizes.COMPACT);
     }
 
     /** A calm organization: a sample every 20 s, analyses of about 40 s, some without video or capture. */
@@ -97,17 +104,23 @@ public record SimulatorConfig(
 
     public SimulatorConfig withSeed(long newSeed) {
         return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, maxSamples,
-                stateStep, failRate, noVideoRate, noPcapRate, newSeed, pageCap, listOrder);
+                stateStep, failRate, noVideoRate, noPcapRate, newSeed, pageCap, listOrder, artifactSizes);
     }
 
     public SimulatorConfig withMaxSamples(int max) {
         return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, max,
-                stateStep, failRate, noVideoRate, noPcapRate, seed, pageCap, listOrder);
+                stateStep, failRate, noVideoRate, noPcapRate, seed, pageCap, listOrder, artifactSizes);
     }
 
     /** The same organization behind a list API with another page cap and order. */
     public SimulatorConfig withListing(int cap, ListOrder order) {
         return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, maxSamples,
-                stateStep, failRate, noVideoRate, noPcapRate, seed, cap, order);
+                stateStep, failRate, noVideoRate, noPcapRate, seed, cap, order, artifactSizes);
+    }
+
+    /** The same organization serving artifacts of another size. */
+    public SimulatorConfig withArtifactSizes(ArtifactSizes sizes) {
+        return new SimulatorConfig(apiKey, users, nullLoginRate, submitEvery, historySamples, historySpan, maxSamples,
+                stateStep, failRate, noVideoRate, noPcapRate, seed, pageCap, listOrder, sizes);
     }
 }

@@ -27,6 +27,7 @@ public final class ThreatGridSimulator implements AutoCloseable {
     private static final String NO_DELAY = "sun.net.httpserver.nodelay";
     private final Clock clock;
     private final SimulatedOrg org;
+    private final ArtifactSizes artifactSizes;
     private final FaultDraws faults = new FaultDraws();
     private final ApiHandler handler;
     private final List<RecordedRequest> requests = new ArrayList<>();
@@ -36,6 +37,7 @@ public final class ThreatGridSimulator implements AutoCloseable {
     public ThreatGridSimulator(SimulatorConfig config, Clock clock) {
         this.clock = clock;
         this.org = new SimulatedOrg(config, clock.instant());
+        this.artifactSizes = config.artifactSizes();
         this.handler = new ApiHandler(config, clock, org, faults);
     }
 
@@ -132,7 +134,7 @@ public final class ThreatGridSimulator implements AutoCloseable {
     /** What has been submitted and what is served, as of {@code clock.instant()}. */
     public GroundTruth groundTruth() {
         Instant now = clock.instant();
-        return new GroundTruth(now, org.samplesAt(now));
+        return new GroundTruth(now, org.samplesAt(now), artifactSizes);
     }
 
     /** Every request received so far, in arrival order. */

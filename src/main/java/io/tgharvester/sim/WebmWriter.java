@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.SplittableRandom;
 
 /**
  * A small structurally valid WebM recording: EBML header (DocType webm), and a Segment with Info, one VP8 video track
@@ -20,7 +19,9 @@ final class WebmWriter {
     private WebmWriter() {
     }
 
-    static byte[] video(String sampleId) {
+    /** A recording of about {@code size} bytes where that is more than its compact size (its frames grown). */
+    static byte[] video(int size, Noise noise) {
+        int frameSize = Math.max(384, size / FRAMES);
         byte[] header = element(0x1A45DFA3, concat(
                 uint(0x4286, 1), uint(0x42F7, 1), uint(0x42F2, 4), uint(0x42F3, 8),
                 text(0x4282, "webm"), uint(0x4287, 4), uint(0x4285, 2)));
@@ -31,11 +32,10 @@ final class WebmWriter {
         byte[] tracks = element(0x1654AE6B, element(0xAE, concat(
                 uint(0xD7, 1), uint(0x73C5, 1), uint(0x83, 1), text(0x86, "V_VP8"),
                 element(0xE0, concat(uint(0xB0, WIDTH), uint(0xBA, HEIGHT))))));
-        SplittableRandom noise = new SplittableRandom(sampleId.hashCode());
         ByteArrayOutputStream blocks = new ByteArrayOutputStream();
         blocks.writeBytes(uint(0xE7, 0));
         for (int n = 0; n < FRAMES; n++) {
-            byte[] frame = vp8Frame(n == 0, noise, n == 0 ? 1_536 : 384);
+            byte[] frame = vp8Frame(n == 0, noise, n == 0 ? Math.max(1_536, frameSize) : frameSize);
             // track 1 as a one-byte vint, 16-bit timecode relative to the cluster, flags (0x80: key frame)
             byte[] block = ByteBuffer.allocate(4 + frame.length).put((byte) 0x81)
                     .putShort((short) (n * FRAME_MILLIS)).put((byte) (n == 0 ? 0x80 : 0)).put(frame).array();
@@ -46,7 +46,7 @@ final class WebmWriter {
     }
 
     /** RFC 6386 frame tag (key/inter, version 0, shown, first partition size), and for key frames the start code. */
-    private static byte[] vp8Frame(boolean key, SplittableRandom noise, int size) {
+    private static byte[] vp8Frame(boolean key, Noise noise, int size) {
         ByteBuffer frame = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         int headerSize = key ? 10 : 3;
         int tag = (key ? 0 : 1) | 1 << 4 | (size - headerSize) / 2 << 5;
@@ -55,9 +55,7 @@ final class WebmWriter {
             frame.put((byte) 0x9d).put((byte) 0x01).put((byte) 0x2a)
                     .putShort((short) WIDTH).putShort((short) HEIGHT);
         }
-        byte[] payload = new byte[size - headerSize];
-        noise.nextBytes(payload);
-        return frame.put(payload).array();
+        return frame.put(noise.bytes(size - headerSize)).array();
     }
 
     private static byte[] element(int id, byte[] data) {

@@ -25,7 +25,7 @@ import java.util.Optional;
 public final class AnalyzerStore {
     private static final String DUE = """
             SELECT s.id, s.state, s.status, s.filename, s.login, s.organization_id, s.submitted_at, s.finished_at,
-                s.sha256, s.md5, s.sha1, s.tags, s.vm, s.os,
+                s.sha256, s.md5, s.sha1, s.tags, s.vm, s.os, s.connection,
                 an.sample_id AS parsed, an.threat_score, an.heuristic_score, an.max_severity,
                 COALESCE(r.attempts, 0) AS attempts
             FROM samples s
@@ -215,7 +215,8 @@ public final class AnalyzerStore {
         return new SampleRow(rs.getString("id"), rs.getString("state"), text(rs, "status"), text(rs, "filename"),
                 text(rs, "login"), Optional.ofNullable(rs.getObject("organization_id", Long.class)),
                 Jdbc.time(rs, "submitted_at"), Jdbc.time(rs, "finished_at"), text(rs, "sha256"), text(rs, "md5"),
-                text(rs, "sha1"), TagsJson.parse(text(rs, "tags")), text(rs, "vm"), text(rs, "os"));
+                text(rs, "sha1"), TagsJson.parse(text(rs, "tags")), text(rs, "vm"), text(rs, "os"),
+                rs.getString("connection"));
     }
 
     private static Optional<AnalysisScores> scores(ResultSet rs) throws SQLException {

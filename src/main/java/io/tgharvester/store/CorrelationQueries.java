@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -70,6 +71,11 @@ public final class CorrelationQueries {
      * The number of matching samples is counted when at most {@link #COMMON} rows match.
      */
     public Found find(Indicator indicator, String value, int limit) {
+        return find(indicator, value, limit, Optional.empty());
+    }
+
+    /** As {@link #find(Indicator, String, int)}, among one connection's samples only when {@code connection} is given. */
+    public Found find(Indicator indicator, String value, int limit, Optional<String> connection) {
         Lookup lookup = Lookup.of(indicator);
         return db.withConnection("cannot search the correlation tables", conn -> {
             // Each source probed on its own: a LIMIT over a UNION would build the whole union first.
@@ -88,17 +94,24 @@ public final class CorrelationQueries {
                     common |= rows > COMMON;
                 }
             }
+            if (connection.isPresent() && !common) {
+                ids.retainAll(inConnection(conn, ids, connection.get()));
+            }
             String sql = """
                     SELECT %s, %s AS matched
                     FROM samples s LEFT JOIN analysis a ON a.sample_id = s.id
-                    WHERE %s
+                    WHERE %s%s
                     ORDER BY s.submitted_at DESC NULLS LAST, s.id
-                    LIMIT ?2""".formatted(SAMPLE_COLUMNS, lookup.matched, common ? lookup.exists : "s.id = ANY(?3)");
+                    LIMIT ?2""".formatted(SAMPLE_COLUMNS, lookup.matched, common ? lookup.exists : "s.id = ANY(?3)",
+                    connection.isPresent() ? " AND s.connection = ?4" : "");
             try (PreparedStatement st = conn.prepareStatement(sql)) {
                 st.setString(1, value);
                 st.setInt(2, limit);
                 if (!common) {
                     st.setObject(3, ids.toArray(String[]::new));
+                }
+                if (connection.isPresent()) {
+                    st.setString(4, connection.get());
                 }
                 return new Found(Queries.result(st), common ? OptionalLong.empty() : OptionalLong.of(ids.size()));
             }
@@ -175,6 +188,21 @@ public final class CorrelationQueries {
                 return read(st);
             }
         });
+    }
+
+    /** Those of the given samples that belong to {@code connection}. */
+    public Set<String> inConnection(Set<String> sampleIds, String connection) {
+        return db.withConnection("cannot read samples", conn -> inConnection(conn, sampleIds, connection));
+    }
+
+    private static Set<String> inConnection(Connection conn, Set<String> sampleIds, String connection)
+            throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement(
+                "SELECT id FROM samples WHERE id = ANY(?) AND connection = ?")) {
+            st.setObject(1, sampleIds.toArray(String[]::new));
+            st.setString(2, connection);
+            return new LinkedHashSet<>(read(st));
+        }
     }
 
     /** The listing columns of the given samples, in no particular order. */

@@ -23,8 +23,16 @@ public final class DataDirLock implements AutoCloseable {
     }
 
     public static DataDirLock acquire(Path dataDir) {
+        return acquire(dataDir, "harvester.lock", "another tg-harvester is already harvesting into");
+    }
+
+    /**
+     * A lock of its own, {@code fileName} in the data dir, for work of which one at a time may run beside a harvester
+     * (a backfill); {@code refusal} begins the error when another process holds it.
+     */
+    public static DataDirLock acquire(Path dataDir, String fileName, String refusal) {
         Database.createPrivateDirectory(dataDir);
-        Path file = dataDir.resolve("harvester.lock");
+        Path file = dataDir.resolve(fileName);
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
@@ -32,7 +40,7 @@ public final class DataDirLock implements AutoCloseable {
             if (lock == null) {
                 String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
                 channel.close();
-                throw new StoreException("another tg-harvester is already harvesting into " + dataDir.toAbsolutePath()
+                throw new StoreException(refusal + " " + dataDir.toAbsolutePath()
                         + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; stop it first or use another data dir");
             }
             channel.truncate(0);

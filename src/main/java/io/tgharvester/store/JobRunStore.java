@@ -1,7 +1,11 @@
 package io.tgharvester.store;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /** The last success and failure of each pipeline stage, for {@code status} and operators. */
 public final class JobRunStore {
@@ -26,9 +30,25 @@ public final class JobRunStore {
                 job, at, Jdbc.clip(error));
     }
 
+    /** Every stage that has run at least once, by name. */
+    public List<StageRun> runs() {
+        return db.withConnection("cannot read job_runs", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT job, last_success_at, last_failure_at, last_error FROM job_runs ORDER BY job");
+                 ResultSet rs = st.executeQuery()) {
+                List<StageRun> runs = new ArrayList<>();
+                while (rs.next()) {
+                    runs.add(new StageRun(rs.getString("job"), Jdbc.time(rs, "last_success_at"),
+                            Jdbc.time(rs, "last_failure_at"), Optional.ofNullable(rs.getString("last_error"))));
+                }
+                return List.copyOf(runs);
+            }
+        });
+    }
+
     private void record(String sql, String job, Instant at, String error) {
         String typed = sql.formatted(
-                "CAST(? AS VARCHAR(32)), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(1024))");
+                "CAST(? AS VARCHAR(64)), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(1024))");
         db.withConnection("cannot record the run of " + job, conn -> {
             try (PreparedStatement st = conn.prepareStatement(typed)) {
                 st.setString(1, job);

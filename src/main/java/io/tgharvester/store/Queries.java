@@ -6,10 +6,12 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.h2.api.ErrorCode;
 
 /**
@@ -59,14 +61,36 @@ public final class Queries {
 
     /** Number of samples by state. */
     public QueryResult samplesByState() {
-        return fixed("SELECT state, COUNT(*) AS samples FROM samples GROUP BY state ORDER BY samples DESC, state");
+        return samplesByState(Optional.empty());
+    }
+
+    /** Number of samples by state, of one connection or of all. */
+    public QueryResult samplesByState(Optional<String> connection) {
+        return ofConnection("""
+                SELECT state, COUNT(*) AS samples FROM samples WHERE %s
+                GROUP BY state ORDER BY samples DESC, state""", "connection", connection);
     }
 
     /** Artifacts by status, with their total size. */
     public QueryResult artifactsByStatus() {
-        return fixed("""
+        return artifactsByStatus(Optional.empty());
+    }
+
+    /** Artifacts by status, with their total size, of one connection's samples or of all. */
+    public QueryResult artifactsByStatus(Optional<String> connection) {
+        return ofConnection("""
                 SELECT status, COUNT(*) AS artifacts, COALESCE(SUM(bytes), 0) AS bytes
-                FROM artifacts GROUP BY status ORDER BY status""");
+                FROM artifacts WHERE %s GROUP BY status ORDER BY status""",
+                "(SELECT connection FROM samples WHERE id = sample_id)", connection);
+    }
+
+    /** Samples, unfinished ones and the newest submission of each connection, by alias. */
+    public QueryResult samplesByConnection() {
+        return fixed("""
+                SELECT connection, COUNT(*) AS samples,
+                       SUM(CASE WHEN state NOT IN ('succ', 'fail', 'stale') THEN 1 ELSE 0 END) AS unfinished,
+                       MAX(submitted_at) AS newest_submitted_at
+                FROM samples GROUP BY connection ORDER BY connection""");
     }
 
     /** How many analyses were parsed into the correlation tables, and how many could not be. */
@@ -92,18 +116,70 @@ public final class Queries {
 
     /** Last success and failure of each stage, and the fetch watermark. */
     public QueryResult jobRuns() {
-        return fixed("""
-                SELECT job, last_success_at, last_failure_at, last_error FROM job_runs
-                UNION ALL
-                SELECT 'watermark', submitted_at, NULL, NULL FROM fetch_watermark
-                ORDER BY job""");
+        return jobRuns(Optional.empty());
+    }
+
+    /**
+     * Last success and failure of each stage and each connection's fetch watermark ({@code watermark:eu}; the
+     * default connection's plain {@code watermark}), of one connection (with the shared parse stage) or of all.
+     */
+    public QueryResult jobRuns(Optional<String> connection) {
+        return ofConnection("""
+                SELECT job, last_success_at, last_failure_at, last_error FROM (
+                    SELECT job, last_success_at, last_failure_at, last_error,
+                           CASE WHEN LOCATE(':', job) > 0 THEN SUBSTRING(job, LOCATE(':', job) + 1)
+                                WHEN job = 'parse' THEN NULL ELSE 'default' END AS connection
+                    FROM job_runs
+                    UNION ALL
+                    SELECT CASE WHEN connection = 'default' THEN 'watermark' ELSE 'watermark:' || connection END,
+                           submitted_at, NULL, NULL, connection
+                    FROM fetch_watermark) WHERE %s
+                ORDER BY job""", "COALESCE(connection, ?)", connection);
+    }
+
+    /**
+     * The fetch watermark: the server's submitted_at the next listing starts from (less the overlap); with several
+     * connections the oldest of theirs, the one furthest behind.
+     */
+    public Optional<Instant> watermark() {
+        return db.withConnection("query failed", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT MIN(submitted_at) AS submitted_at FROM fetch_watermark");
+                 ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Jdbc.time(rs, "submitted_at") : Optional.<Instant>empty();
+            }
+        });
     }
 
     /** The listing a round left unfinished (no rows when none is): it continues at next_offset in the next round. */
     public QueryResult listingInProgress() {
-        return fixed("""
-                SELECT after_at AS listing_after, pages, next_offset, started_at FROM fetch_listing
-                WHERE after_at IS NOT NULL""");
+        return listingInProgress(Optional.empty());
+    }
+
+    /** As {@link #listingInProgress()}, of one connection or of all. */
+    public QueryResult listingInProgress(Optional<String> connection) {
+        return ofConnection("""
+                SELECT connection, after_at AS listing_after, pages, next_offset, started_at FROM fetch_listing
+                WHERE after_at IS NOT NULL AND %s ORDER BY connection""", "connection", connection);
+    }
+
+    /**
+     * Runs {@code sql} with its {@code %s} filled by a condition on {@code column}: equal to the connection (bound,
+     * never spliced in), or TRUE for all connections. A column holding a {@code ?} is bound to the connection too.
+     */
+    private QueryResult ofConnection(String sql, String column, Optional<String> connection) {
+        if (connection.isEmpty()) {
+            return fixed(sql.formatted("TRUE"));
+        }
+        return db.withConnection("query failed", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(sql.formatted(column + " = ?"))) {
+                int parameters = st.getParameterMetaData().getParameterCount();
+                for (int i = 1; i <= parameters; i++) {
+                    st.setString(i, connection.get());
+                }
+                return result(st);
+            }
+        });
     }
 
     private QueryResult fixed(String sql) {

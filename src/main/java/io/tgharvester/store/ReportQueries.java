@@ -32,14 +32,27 @@ public final class ReportQueries {
         this.db = db;
     }
 
-    /** Samples submitted at or after {@code from} and before {@code to}; an absent bound is open. */
-    public record Window(Optional<Instant> from, Optional<Instant> to) {
+    /**
+     * Samples submitted at or after {@code from} and before {@code to}, an absent bound open; of one connection, or of
+     * all.
+     */
+    public record Window(Optional<Instant> from, Optional<Instant> to, Optional<String> connection) {
         public static final Window ALL = new Window(Optional.empty(), Optional.empty());
 
         public Window {
             if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
                 throw new IllegalArgumentException("the window is empty: " + from.get() + " is not before " + to.get());
             }
+        }
+
+        /** Samples of every connection. */
+        public Window(Optional<Instant> from, Optional<Instant> to) {
+            this(from, to, Optional.empty());
+        }
+
+        /** The same window, of one connection's samples only. */
+        public Window of(Optional<String> onlyConnection) {
+            return new Window(from, to, onlyConnection);
         }
 
         public boolean isAll() {
@@ -215,6 +228,7 @@ public final class ReportQueries {
         List<String> conditions = new ArrayList<>();
         window.from().ifPresent(from -> conditions.add("s.submitted_at >= ?"));
         window.to().ifPresent(to -> conditions.add("s.submitted_at < ?"));
+        window.connection().ifPresent(connection -> conditions.add("s.connection = ?"));
         return conditions.isEmpty() ? "TRUE" : String.join(" AND ", conditions);
     }
 
@@ -224,6 +238,9 @@ public final class ReportQueries {
             if (bound.isPresent()) {
                 Jdbc.setTime(st, index++, bound.get());
             }
+        }
+        if (window.connection().isPresent()) {
+            st.setString(index++, window.connection().get());
         }
         return index;
     }

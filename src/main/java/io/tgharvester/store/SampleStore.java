@@ -3,6 +3,7 @@ package io.tgharvester.store;
 import io.tgharvester.api.Sample;
 import io.tgharvester.api.StateReport;
 import io.tgharvester.api.States;
+import io.tgharvester.config.ConnectionConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,18 +14,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Samples, their state history and the download queue they feed. A sample entering {@code succ} gets one
- * {@code pending} artifact row per configured artifact in the same transaction, so no success is ever lost
- * between the state change and the download.
+ * The samples of one connection, their state history and the download queue they feed. A sample entering
+ * {@code succ} gets one {@code pending} artifact row per configured artifact in the same transaction, so no success
+ * is ever lost between the state change and the download. A sample belongs to the connection that listed it first:
+ * another connection that lists it too (two connections to one organization) leaves it alone.
  */
 public final class SampleStore {
+    private static final Logger log = LoggerFactory.getLogger(SampleStore.class);
     private static final String INSERT = """
             INSERT INTO samples (id, sha256, md5, sha1, filename, login, organization_id, submission_id, state,
                 status, submitted_at, started_at, completed_at, tags, vm, os, playbook, is_private,
-                finished_at, first_seen_at, last_checked_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                finished_at, first_seen_at, last_checked_at, connection)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String UPDATE_FROM_LIST = """
             UPDATE samples SET sha256 = ?, md5 = ?, sha1 = ?, filename = ?, login = ?, organization_id = ?,
                 submission_id = ?, state = ?, status = ?, submitted_at = ?, started_at = ?, completed_at = ?,
@@ -36,10 +41,17 @@ public final class SampleStore {
 
     private final Database db;
     private final List<String> artifactNames;
+    private final String connection;
 
+    /** The samples of the default connection. */
     public SampleStore(Database db, List<String> artifactNames) {
+        this(db, artifactNames, ConnectionConfig.DEFAULT);
+    }
+
+    public SampleStore(Database db, List<String> artifactNames, String connection) {
         this.db = db;
         this.artifactNames = List.copyOf(artifactNames);
+        this.connection = connection;
     }
 
     /**
@@ -50,6 +62,22 @@ public final class SampleStore {
         return db.inTransaction("cannot store samples", conn -> {
             StoreOutcome outcome = upsert(conn, samples, now);
             savePosition(conn, position, now);
+            return outcome;
+        });
+    }
+
+    /**
+     * Upserts one page a backfill listed and, in the same transaction, records the progress it makes, so an interrupted
+     * backfill neither loses a stored page nor skips one.
+     */
+    public StoreOutcome storePage(List<Sample> samples, BackfillProgress progress, Instant now) {
+        if (!progress.connection().equals(connection)) {
+            throw new IllegalArgumentException("a backfill of " + progress.connection() + " stores into the samples of "
+                    + connection);
+        }
+        return db.inTransaction("cannot store samples", conn -> {
+            StoreOutcome outcome = upsert(conn, samples, now);
+            BackfillStore.save(conn, progress, now);
             return outcome;
         });
     }
@@ -84,14 +112,15 @@ public final class SampleStore {
         });
     }
 
-    /** Ids of every sample not yet in a final state, oldest submission first. */
+    /** Ids of every sample of this connection not yet in a final state, oldest submission first. */
     public List<String> unfinishedIds() {
         return db.withConnection("cannot list unfinished samples", conn -> {
             try (PreparedStatement st = conn.prepareStatement(
-                    "SELECT id FROM samples WHERE state NOT IN (?, ?, ?) ORDER BY submitted_at, id")) {
-                st.setString(1, States.SUCC);
-                st.setString(2, States.FAIL);
-                st.setString(3, States.STALE);
+                    "SELECT id FROM samples WHERE connection = ? AND state NOT IN (?, ?, ?) ORDER BY submitted_at, id")) {
+                st.setString(1, connection);
+                st.setString(2, States.SUCC);
+                st.setString(3, States.FAIL);
+                st.setString(4, States.STALE);
                 List<String> ids = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -110,21 +139,30 @@ public final class SampleStore {
      */
     public int markStale(Instant seenBefore, Instant now) {
         return db.inTransaction("cannot mark stale samples", conn -> {
-            String unfinishedAndOld = " FROM samples WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?";
-            try (PreparedStatement history = conn.prepareStatement(
-                    "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) SELECT id, state, ?, ?"
-                            + unfinishedAndOld);
+            String unfinishedAndOld = " WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?"
+                    + " AND connection = ?";
+            // Locked first, in key order as the other writers lock (see Writes), so a fetch cannot change one of
+            // them between the history's read of its state and the update: each row recorded is one updated.
+            try (PreparedStatement lock = conn.prepareStatement(
+                         "SELECT id FROM samples" + unfinishedAndOld + " ORDER BY id FOR UPDATE");
+                 PreparedStatement history = conn.prepareStatement(
+                         "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at)"
+                                 + " SELECT id, state, ?, ? FROM samples" + unfinishedAndOld);
                  PreparedStatement update = conn.prepareStatement(
-                         "UPDATE samples SET state = ?, finished_at = ?, last_checked_at = ?"
-                                 + " WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?")) {
+                         "UPDATE samples SET state = ?, finished_at = ?, last_checked_at = ?" + unfinishedAndOld)) {
+                Jdbc.setTime(lock, 1, seenBefore);
+                lock.setString(2, connection);
+                lock.executeQuery().close();
                 history.setString(1, States.STALE);
                 Jdbc.setTime(history, 2, now);
                 Jdbc.setTime(history, 3, seenBefore);
+                history.setString(4, connection);
                 history.executeUpdate();
                 update.setString(1, States.STALE);
                 Jdbc.setTime(update, 2, now);
                 Jdbc.setTime(update, 3, now);
                 Jdbc.setTime(update, 4, seenBefore);
+                update.setString(5, connection);
                 return update.executeUpdate();
             }
         });
@@ -139,12 +177,16 @@ public final class SampleStore {
     public FetchPosition fetchPosition() {
         return db.withConnection("cannot read the fetch position", conn -> {
             Optional<Instant> watermark;
-            try (PreparedStatement st = conn.prepareStatement("SELECT submitted_at FROM fetch_watermark WHERE id = 1");
-                 ResultSet rs = st.executeQuery()) {
-                watermark = rs.next() ? Jdbc.time(rs, "submitted_at") : Optional.empty();
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT submitted_at FROM fetch_watermark WHERE connection = ?")) {
+                st.setString(1, connection);
+                try (ResultSet rs = st.executeQuery()) {
+                    watermark = rs.next() ? Jdbc.time(rs, "submitted_at") : Optional.empty();
+                }
             }
-            try (PreparedStatement st = conn.prepareStatement("SELECT * FROM fetch_listing WHERE id = 1");
-                 ResultSet rs = st.executeQuery()) {
+            try (PreparedStatement st = conn.prepareStatement("SELECT * FROM fetch_listing WHERE connection = ?")) {
+                st.setString(1, connection);
+                ResultSet rs = st.executeQuery();
                 if (!rs.next()) {
                     return new FetchPosition(watermark, Optional.empty(), Optional.empty());
                 }
@@ -162,6 +204,12 @@ public final class SampleStore {
      * The writes of one page or state answer, batched: the samples already stored are read in one query, and each
      * statement runs once per page. Samples are kept in {@code known} as they are written, so an id listed twice in
      * one page is inserted once and then updated, as it would be one by one.
+     * <p>
+     * That read locks the rows ({@code FOR UPDATE}) until the transaction ends, so a change is recorded against the
+     * state it really changes. The fetch and the state check run at once whenever their ticks coincide and both see a
+     * new state; unlocked, each read the old state before the other committed and both recorded the change. Locking
+     * them all in one statement also takes the locks in one order, the key's (H2 walks the ids of {@code = ANY} in
+     * sorted order), where the updates alone locked rows in list order and in submission order, and so deadlocked.
      */
     private final class Writes implements AutoCloseable {
         private final Map<String, Existing> known;
@@ -186,6 +234,9 @@ public final class SampleStore {
 
         StoreOutcome upsert(Sample s, Instant now) throws SQLException {
             Optional<Existing> existing = Optional.ofNullable(known.get(s.id()));
+            if (ofAnotherConnection(s.id(), existing)) {
+                return StoreOutcome.NONE;
+            }
             Transition t = Transition.of(existing, s.state(), s.completedAt(), now);
             PreparedStatement st = existing.isPresent() ? updateFromList : insert;
             int i = 1;
@@ -216,6 +267,8 @@ public final class SampleStore {
             Jdbc.setTime(st, i++, now);
             if (existing.isPresent()) {
                 st.setString(i, s.id());
+            } else {
+                st.setString(i, connection);
             }
             st.addBatch();
             return record(s.id(), existing, t, now);
@@ -223,7 +276,7 @@ public final class SampleStore {
 
         StoreOutcome applyState(StateReport report, Instant now) throws SQLException {
             Optional<Existing> existing = Optional.ofNullable(known.get(report.sampleId()));
-            if (existing.isEmpty()) {
+            if (existing.isEmpty() || ofAnotherConnection(report.sampleId(), existing)) {
                 return StoreOutcome.NONE; // the server answered about a sample never listed to us: not ours to record
             }
             Transition t = Transition.of(existing, report.state(), Optional.empty(), now);
@@ -236,10 +289,21 @@ public final class SampleStore {
             return record(report.sampleId(), existing, t, now);
         }
 
+        /** Whether the sample was stored by another connection, which keeps it; said once per sample and write. */
+        private boolean ofAnotherConnection(String id, Optional<Existing> existing) {
+            if (existing.isEmpty() || existing.get().connection().equals(connection)) {
+                return false;
+            }
+            log.warn("event=sample-of-other-connection sample={} connection={} stored_by={} detail=\"two"
+                    + " connections list this sample; it stays with the first\"", id, connection,
+                    existing.get().connection());
+            return true;
+        }
+
         /** Writes the state change (if any) and queues downloads for a new success. */
         private StoreOutcome record(String id, Optional<Existing> existing, Transition t, Instant now)
                 throws SQLException {
-            known.put(id, new Existing(t.state(), t.finishedAt()));
+            known.put(id, new Existing(t.state(), t.finishedAt(), connection));
             Optional<String> before = existing.map(Existing::state);
             if (before.isPresent() && before.get().equals(t.state())) {
                 return StoreOutcome.NONE;
@@ -279,12 +343,12 @@ public final class SampleStore {
         private static Map<String, Existing> existing(Connection conn, List<String> ids) throws SQLException {
             Map<String, Existing> found = new HashMap<>();
             try (PreparedStatement st = conn.prepareStatement(
-                    "SELECT id, state, finished_at FROM samples WHERE id = ANY(?)")) {
+                    "SELECT id, state, finished_at, connection FROM samples WHERE id = ANY(?) FOR UPDATE")) {
                 st.setObject(1, ids.toArray(String[]::new));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         found.put(rs.getString("id").strip(), new Existing(rs.getString("state"),
-                                Jdbc.time(rs, "finished_at")));
+                                Jdbc.time(rs, "finished_at"), rs.getString("connection")));
                     }
                 }
             }
@@ -292,37 +356,41 @@ public final class SampleStore {
         }
     }
 
-    private static void savePosition(Connection conn, FetchPosition position, Instant now) throws SQLException {
+    private void savePosition(Connection conn, FetchPosition position, Instant now) throws SQLException {
         if (position.watermark().isPresent()) {
             // never backwards, whatever a caller computed
             try (PreparedStatement st = conn.prepareStatement("""
-                    MERGE INTO fetch_watermark w USING (VALUES (1, CAST(? AS TIMESTAMP WITH TIME ZONE))) v(id, ts)
-                    ON w.id = v.id
+                    MERGE INTO fetch_watermark w
+                    USING (VALUES (CAST(? AS VARCHAR(32)), CAST(? AS TIMESTAMP WITH TIME ZONE))) v(connection, ts)
+                    ON w.connection = v.connection
                     WHEN MATCHED AND w.submitted_at < v.ts THEN UPDATE SET submitted_at = v.ts, updated_at = ?
-                    WHEN NOT MATCHED THEN INSERT (id, submitted_at, updated_at) VALUES (1, v.ts, ?)""")) {
-                Jdbc.setTime(st, 1, position.watermark());
-                Jdbc.setTime(st, 2, now);
+                    WHEN NOT MATCHED THEN INSERT (connection, submitted_at, updated_at)
+                        VALUES (v.connection, v.ts, ?)""")) {
+                st.setString(1, connection);
+                Jdbc.setTime(st, 2, position.watermark());
                 Jdbc.setTime(st, 3, now);
+                Jdbc.setTime(st, 4, now);
                 st.executeUpdate();
             }
         }
         Optional<FetchPosition.Listing> listing = position.inProgress();
         try (PreparedStatement st = conn.prepareStatement("""
-                MERGE INTO fetch_listing (id, last_newest, after_at, next_offset, pages, first_page_newest, newest,
-                    started_at)
-                KEY (id) VALUES (1, ?, ?, ?, ?, ?, ?, ?)""")) {
-            Jdbc.setTime(st, 1, position.lastNewest());
-            Jdbc.setTime(st, 2, listing.map(FetchPosition.Listing::after));
-            st.setObject(3, listing.map(FetchPosition.Listing::nextOffset).orElse(null));
-            st.setObject(4, listing.map(FetchPosition.Listing::pages).orElse(null));
-            Jdbc.setTime(st, 5, listing.flatMap(FetchPosition.Listing::firstPageNewest));
-            Jdbc.setTime(st, 6, listing.flatMap(FetchPosition.Listing::newest));
-            Jdbc.setTime(st, 7, listing.map(FetchPosition.Listing::startedAt));
+                MERGE INTO fetch_listing (connection, last_newest, after_at, next_offset, pages, first_page_newest,
+                    newest, started_at)
+                KEY (connection) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            st.setString(1, connection);
+            Jdbc.setTime(st, 2, position.lastNewest());
+            Jdbc.setTime(st, 3, listing.map(FetchPosition.Listing::after));
+            st.setObject(4, listing.map(FetchPosition.Listing::nextOffset).orElse(null));
+            st.setObject(5, listing.map(FetchPosition.Listing::pages).orElse(null));
+            Jdbc.setTime(st, 6, listing.flatMap(FetchPosition.Listing::firstPageNewest));
+            Jdbc.setTime(st, 7, listing.flatMap(FetchPosition.Listing::newest));
+            Jdbc.setTime(st, 8, listing.map(FetchPosition.Listing::startedAt));
             st.executeUpdate();
         }
     }
 
-    private record Existing(String state, Optional<Instant> finishedAt) {
+    private record Existing(String state, Optional<Instant> finishedAt, String connection) {
     }
 
     /**

@@ -56,7 +56,7 @@ class AlertAnalyzerTest {
                 Optional.of("invoice \"Q3\".pdf.exe\nsecond line"), Optional.of("alice.soc"), Optional.of(42L),
                 Optional.of(Instant.parse("2026-11-20T11:00:00Z")), Optional.of(Instant.parse("2026-11-20T11:04:00Z")),
                 Optional.of("ab".repeat(32)), Optional.empty(), Optional.empty(), List.of("finance", "q3"),
-                Optional.of("win10"), Optional.empty());
+                Optional.of("win10"), Optional.empty(), "eu");
         return new AnalyzedSample(row, Optional.of(new AnalysisScores(threatScore, Optional.of(70), Optional.of(95))),
                 Map.of(), attempt);
     }
@@ -76,7 +76,8 @@ class AlertAnalyzerTest {
             assertEquals(List.of("alert"), result.tags());
             assertEquals(List.of(Map.of("threat_score", "90", "min_threat_score", "90")), result.rows());
             assertEquals(List.of("{\"sample_id\":\"" + "%032x".formatted(3) + "\",\"threat_score\":90,"
-                    + "\"min_threat_score\":90,\"heuristic_score\":70,\"max_severity\":95,\"login\":\"alice.soc\","
+                    + "\"min_threat_score\":90,\"heuristic_score\":70,\"max_severity\":95,\"connection\":\"eu\","
+                    + "\"login\":\"alice.soc\","
                     + "\"filename\":\"invoice \\\"Q3\\\".pdf.exe\\nsecond line\",\"sha256\":\"" + "ab".repeat(32)
                     + "\",\"submitted_at\":\"2026-11-20T11:00:00Z\",\"finished_at\":\"2026-11-20T11:04:00Z\","
                     + "\"tags\":[\"finance\",\"q3\"],\"alerted_at\":\"2026-11-20T12:00:00Z\"}"), lines());

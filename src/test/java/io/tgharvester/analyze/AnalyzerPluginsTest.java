@@ -54,7 +54,8 @@ class AnalyzerPluginsTest {
     private static AnalyzedSample sample() {
         return new AnalyzedSample(new SampleRow("0123456789abcdef0123456789abcdef", "succ", Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty()),
+                Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
+                "default"),
                 Optional.empty(), Map.of(), 1);
     }
 

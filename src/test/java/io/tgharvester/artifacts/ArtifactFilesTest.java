@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,16 @@ class ArtifactFilesTest {
                                        OptionalLong declared) throws IOException {
         try (PartialArtifact part = files.begin(sampleId, name)) {
             part.append(new ByteArrayInputStream(body));
-            return part.complete(declared);
+            return committed(part.received(declared));
         }
+    }
+
+    /** What a group commit does with one artifact. */
+    private static StoredArtifact committed(ReceivedArtifact received) throws IOException {
+        received.sync();
+        StoredArtifact stored = received.publish();
+        ArtifactFiles.syncDirectory(received.directory());
+        return stored;
     }
 
     /** A body whose connection breaks after {@code upTo} bytes. */
@@ -138,7 +147,7 @@ class ArtifactFilesTest {
             assertEquals(600_000, partial.held(), "every byte that arrived before the cut is kept");
             assertEquals(600_000, Files.size(part));
             partial.append(new ByteArrayInputStream(body, 600_000, body.length - 600_000));
-            stored = partial.complete(OptionalLong.of(body.length));
+            stored = committed(partial.received(OptionalLong.of(body.length)));
         }
 
         assertEquals(body.length, stored.bytes());
@@ -155,11 +164,37 @@ class ArtifactFilesTest {
             partial.append(new ByteArrayInputStream("stale bytes of another answer".getBytes()));
             partial.restart();
             partial.append(new ByteArrayInputStream(body));
-            stored = partial.complete(OptionalLong.of(body.length));
+            stored = committed(partial.received(OptionalLong.of(body.length)));
         }
 
         assertEquals(sha256(body), stored.sha256());
         assertArrayEquals(body, Files.readAllBytes(dataDir.resolve(stored.relativePath())));
+    }
+
+    @Test
+    void aReceivedArtifactStaysOutOfSightUntilPublishedAndDiscardingRemovesIt() throws Exception {
+        ArtifactFiles files = new ArtifactFiles(dataDir);
+        Path target = dataDir.resolve("artifacts/" + TgJson.id(8) + "/processes.json");
+        Path part = target.resolveSibling(".processes.json.part");
+        ReceivedArtifact kept;
+        ReceivedArtifact dropped;
+        try (PartialArtifact partial = files.begin(TgJson.id(8), "processes.json")) {
+            partial.append(new ByteArrayInputStream("{}".getBytes()));
+            kept = partial.received(OptionalLong.of(2));
+        }
+        assertTrue(Files.exists(part), "handed over to the commit, not removed with the PartialArtifact");
+        assertFalse(Files.exists(target), "not under its final name before it is published");
+        kept.sync();
+        assertEquals("artifacts/" + TgJson.id(8) + "/processes.json", kept.publish().relativePath());
+        assertArrayEquals("{}".getBytes(), Files.readAllBytes(target));
+
+        try (PartialArtifact partial = files.begin(TgJson.id(8), "video.webm")) {
+            partial.append(new ByteArrayInputStream("v".getBytes()));
+            dropped = partial.received(OptionalLong.empty());
+        }
+        dropped.discard();
+        assertEquals(List.of("processes.json"), Files.list(target.getParent())
+                .map(f -> f.getFileName().toString()).toList());
     }
 
     @Test

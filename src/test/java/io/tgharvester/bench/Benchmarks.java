@@ -31,6 +31,8 @@ public final class Benchmarks {
         known.put("scale", () -> ScaleBench.run(work("scale")));
         known.put("startup", () -> StartupBench.run(work("startup")));
         known.put("faults", () -> FaultsBench.run(work("faults")));
+        known.put("backlog", () -> BacklogBench.run(work("backlog"), option(args, "--samples",
+                BacklogBench.DEFAULT_SAMPLES)));
         String name = args.length == 0 ? "all" : args[0];
         List<String> names = name.equals("all") ? List.copyOf(known.keySet()) : List.of(name);
         if (!known.keySet().containsAll(names)) {
@@ -49,6 +51,16 @@ public final class Benchmarks {
             System.out.println("written: " + doc);
         }
         System.exit(tables.stream().allMatch(BenchTable::passes) ? 0 : 1);
+    }
+
+    /** The whole number after {@code name} among the arguments, or {@code otherwise}. */
+    private static int option(String[] args, String name, int otherwise) {
+        for (int i = 1; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return otherwise;
     }
 
     /** A scratch dir, removed when the benchmarks end (the memory benchmark writes 2 GB into its). */

@@ -5,6 +5,7 @@ import io.tgharvester.TestApi;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.ApiKey;
+import io.tgharvester.config.ConfigLoader;
 import io.tgharvester.config.HarvesterConfig.AuthMode;
 import io.tgharvester.pipeline.ArtifactCollector;
 import io.tgharvester.pipeline.RetryDelay;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -37,8 +39,6 @@ final class DownloadBench {
     static final int SAMPLES = 8;
     static final int ARTIFACT_BYTES = 16 << 20;
     static final double TARGET = 0.9;
-    /** conf/harvester.properties' harvester.download.concurrency. */
-    static final int DEFAULT_CONCURRENCY = 2;
     private static final String KEY = "bench-key";
 
     private DownloadBench() {
@@ -67,10 +67,12 @@ final class DownloadBench {
             double curl = total / 1e6 / curlSeconds(base, ids, Files.createDirectories(work.resolve("curl")));
             List<String> others = new ArrayList<>();
             double atDefault = 0;
-            for (int concurrency : List.of(1, DEFAULT_CONCURRENCY, 4)) {
+            int defaultConcurrency = new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(),
+                    Map.of("tg.api-key", KEY)).downloadConcurrency();
+            for (int concurrency : List.of(1, defaultConcurrency, 8)) {
                 double rate = total / 1e6 / harvesterSeconds(base, ids,
                         Files.createDirectories(work.resolve("data-" + concurrency)), concurrency);
-                if (concurrency == DEFAULT_CONCURRENCY) {
+                if (concurrency == defaultConcurrency) {
                     atDefault = rate;
                 } else {
                     others.add(String.format(Locale.ROOT, "%d at a time: %.0f MB/s (%.2fx curl)", concurrency, rate,
@@ -78,7 +80,7 @@ final class DownloadBench {
                 }
             }
             return new BenchTable("download: artifact throughput from a loopback server",
-                    List.of(new BenchRow("MB/s, " + DEFAULT_CONCURRENCY + " at a time (default)", atDefault, curl,
+                    List.of(new BenchRow("MB/s, " + defaultConcurrency + " at a time (default)", atDefault, curl,
                             TARGET, false, "")),
                     List.of(String.format(Locale.ROOT, "%d samples x %d artifacts of %d MiB (%,d MB); limit: curl"
                             + " fetching the same URLs into files (no hashing, no fsync). harvester.download."

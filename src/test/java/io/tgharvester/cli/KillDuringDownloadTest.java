@@ -46,9 +46,13 @@ class KillDuringDownloadTest {
     Path dataDir;
 
     private void stubSamples() {
+        stubSamples(3);
+    }
+
+    private void stubSamples(int count) {
         Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         List<String> items = new ArrayList<>();
-        for (int n = 1; n <= 3; n++) {
+        for (int n = 1; n <= count; n++) {
             items.add(TgJson.sample(TgJson.id(n), "succ", "\"hal\"", submitted, submitted.plusSeconds(60)));
         }
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, items))));
@@ -99,6 +103,65 @@ class KillDuringDownloadTest {
             if (Files.isRegularFile(file)) {
                 assertEquals(BODY.length, Files.size(file), file.toString());
             }
+        }
+    }
+
+    /**
+     * Many small artifacts keep the group commit busy all the time (each group: fsync the files, rename them, fsync
+     * their directories, one transaction), so each kill lands among commits under way; after every kill, what is on
+     * disk and in the database must keep the promise, and a last run completes the harvest.
+     */
+    @Test
+    void killsWhileGroupCommitsAreUnderWayBreakNoPromise() throws Exception {
+        byte[] small = Arrays.copyOf(BODY, 64 * 1024);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(small));
+        stubSamples(40);
+        wm.stubFor(get(urlPathMatching(ARTIFACTS)).willReturn(aResponse().withBody(small).withFixedDelay(10)));
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+
+        for (int kill = 1; kill <= 3; kill++) {
+            Process harvester = ChildHarvester.start(dataDir, log, wm.baseUrl(), "kill-test-key", "run", "--once");
+            awaitCommitsUnderWay(harvester, log);
+            harvester.destroyForcibly();
+            assertTrue(harvester.waitFor(10, TimeUnit.SECONDS));
+            for (Path file : files("")) {
+                if (Files.isRegularFile(file) && !file.getFileName().toString().endsWith(".part")) {
+                    assertEquals(small.length, Files.size(file), "a file under its final name is whole: " + file);
+                }
+            }
+            try (Database db = Database.open(dataDir)) {
+                List<List<Object>> done = new Queries(db).userQuery(
+                        "SELECT path, sha256, bytes FROM artifacts WHERE status = 'done'").rows();
+                for (List<Object> row : done) {
+                    Path file = dataDir.resolve((String) row.get(0));
+                    assertTrue(Files.exists(file), "a done row's file is there: " + file);
+                    assertEquals(sha, row.get(1));
+                    assertEquals((long) small.length, row.get(2));
+                }
+                assertTrue(done.size() < 160, "kill " + kill + " came before the harvest was complete");
+            }
+        }
+
+        Process last = ChildHarvester.start(dataDir, log, wm.baseUrl(), "kill-test-key", "run", "--once");
+        assertTrue(last.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, last.exitValue(), Files.readString(log));
+        assertEquals(List.of(), files(".part"));
+        try (Database db = Database.open(dataDir)) {
+            assertEquals(List.of(List.of(160L, 160L)), new Queries(db).userQuery(
+                    "SELECT COUNT(*), SUM(CASE WHEN sha256 = '" + sha + "' THEN 1 ELSE 0 END) FROM artifacts"
+                            + " WHERE status = 'done'").rows());
+        }
+    }
+
+    /** Some artifacts are under their final names and others still in flight: groups are being committed. */
+    private void awaitCommitsUnderWay(Process harvester, Path log) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (ChildHarvester.partFiles(dataDir).isEmpty() || ChildHarvester.artifactFiles(dataDir).stream()
+                .allMatch(p -> p.getFileName().toString().endsWith(".part"))) {
+            if (!harvester.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no commits under way within 30 s:\n" + Files.readString(log));
+            }
+            Thread.sleep(5);
         }
     }
 

@@ -100,7 +100,7 @@ class RunOnceCommandTest {
         assertEquals(1, result.err().lines().count(), result.err());
         assertTrue(result.err().contains("HTTP 503"), result.err());
         assertTrue(result.out().contains("left for the next run: fetch stage unfinished; not run: state, download,"
-                + " parse"), result.out());
+                + " parse, analyze"), result.out());
     }
 
     @Test

@@ -142,6 +142,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aWebhookUrlsSecretStaysOutOfItsErrorsAndOfTheAlertRulesText() {
+        ConfigLoader loader = new ConfigLoader(Map.of("HARVESTER_ALERT_MIN_THREAT_SCORE", "90"), Optional.empty());
+
+        String badPath = assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.alert.webhook-url", "https://hooks.example/services/s3cr3t tail"))).getMessage();
+        String noScheme = assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                Map.of("harvester.alert.webhook-url", "hooks.example/services/s3cr3t"))).getMessage();
+        HarvesterConfig.AlertRule rule = loader.load(Optional.empty(), Map.of("harvester.alert.webhook-url",
+                "https://ops:pa55@hooks.example:8443/services/s3cr3t?token=t0ken")).analyzers().alert().orElseThrow();
+
+        assertEquals("harvester.alert.webhook-url: Illegal character in path at index 37: ***", badPath);
+        assertEquals("harvester.alert.webhook-url: needs a scheme and a host, e.g. https://panacea.threatgrid.com: ***",
+                noScheme);
+        assertEquals("AlertRule[minThreatScore=90, webhookUrl=https://***@hooks.example:8443/***, webhookTimeout=10s]",
+                rule.toString());
+        assertEquals("tg.base-url: Illegal character in authority at index 8: https://tg example",
+                assertThrows(ConfigException.class, () -> loader.load(Optional.empty(),
+                        Map.of("tg.base-url", "https://tg example"))).getMessage(), "other URLs are shown as given");
+    }
+
+    @Test
     void durationsAcceptTheDocumentedUnits() {
         assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
         assertEquals(Duration.ofSeconds(2), Durations.parse("2s"));
@@ -158,5 +179,13 @@ class ConfigLoaderTest {
         assertEquals("GET http://h/api/v2/samples?org_only=True&api_key=***&limit=5",
                 Redaction.redact("GET http://h/api/v2/samples?org_only=True&api_key=s3cr3t&limit=5"));
         assertEquals("Authorization: bearer ***", Redaction.redact("Authorization: bearer s3cr3t"));
+    }
+
+    @Test
+    void redactionRemovesProxyCredentialsFromUrlsAndHeaders() {
+        assertEquals("Proxy-Authorization: Basic ***", Redaction.redact("Proxy-Authorization: Basic dTpwYXNz"));
+        assertEquals("HTTPS_PROXY=http://***@proxy.example:3128 failed",
+                Redaction.redact("HTTPS_PROXY=http://svc:p4ss@proxy.example:3128 failed"));
+        assertEquals("asks for Basic): set it", Redaction.redact("asks for Basic): set it"));
     }
 }

@@ -3,10 +3,7 @@ package io.tgharvester.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tgharvester.TestApi;
 import io.tgharvester.TestClock;
-import io.tgharvester.config.ConfigLoader;
-import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.sim.GroundTruth;
 import io.tgharvester.sim.ListOrder;
 import io.tgharvester.sim.SimulatedSample;
@@ -16,7 +13,6 @@ import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.SampleStore;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -58,7 +54,7 @@ class CompleteListingTest {
         try (ThreatGridSimulator simulator = new ThreatGridSimulator(org, clock);
              Database db = Database.open(dataDir)) {
             simulator.start(0);
-            Stages stages = new Stages(defaults(), simulator, db, clock);
+            ListDrivenStages stages = new ListDrivenStages(simulator, db, clock);
             for (int minute = 0; minute < 40; minute++) {
                 clock.advance(Duration.ofMinutes(1));
                 stages.fetcher.run();
@@ -83,7 +79,7 @@ class CompleteListingTest {
         try (ThreatGridSimulator simulator = new ThreatGridSimulator(org, clock);
              Database db = Database.open(dataDir)) {
             simulator.start(0);
-            Stages stages = new Stages(defaults(), simulator, db, clock);
+            ListDrivenStages stages = new ListDrivenStages(simulator, db, clock);
 
             stages.fetcher.run();
             assertEquals(SampleFetcher.MAX_PAGES_PER_ROUND, storedStates(db).size(), "one round lists its bound");
@@ -100,10 +96,6 @@ class CompleteListingTest {
         }
     }
 
-    private static HarvesterConfig defaults() {
-        return new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), Map.of());
-    }
-
     private static Map<String, String> expectedStates(GroundTruth truth) {
         return truth.samples().stream().collect(Collectors.toMap(SimulatedSample::id, s -> s.stateAt(truth.at())));
     }
@@ -113,20 +105,5 @@ class CompleteListingTest {
         new Queries(db).userQuery("SELECT id, state FROM samples").rows()
                 .forEach(r -> stored.put((String) r.get(0), (String) r.get(1)));
         return stored;
-    }
-
-    /** The two list-driven stages as the harvester wires them, with the configured overlap, lookback and page size. */
-    private static final class Stages {
-        final SampleStore store;
-        final SampleFetcher fetcher;
-        final StateChecker states;
-
-        Stages(HarvesterConfig config, ThreatGridSimulator simulator, Database db, Clock clock) {
-            store = new SampleStore(db, config.artifacts());
-            fetcher = new SampleFetcher(TestApi.client(simulator.baseUrl().toString()), store, clock,
-                    config.fetchOverlap(), config.initialLookback(), config.pageSize());
-            states = new StateChecker(TestApi.client(simulator.baseUrl().toString()), store, clock,
-                    config.staleAfter());
-        }
     }
 }

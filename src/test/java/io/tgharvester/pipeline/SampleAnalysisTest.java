@@ -77,6 +77,7 @@ class SampleAnalysisTest {
             Map<String, String> row = new LinkedHashMap<>();
             row.put("analysis_bytes", Long.toString(Files.size(sample.artifacts().get("analysis.json"))));
             row.put("login", sample.sample().login().orElse("-"));
+            row.put("connection", sample.sample().connection());
             return AnalyzerResult.tagged("seen").withRow(row);
         }
     }
@@ -163,11 +164,16 @@ class SampleAnalysisTest {
     }
 
     @Test
-    void aThrowingAnalyzerIsRetriedOnItsBackoffUntilItsAttemptsAreSpentWhileTheOtherAnalyzesEverySampleOnce() {
+    void aThrowingAnalyzerIsRetriedOnItsBackoffUntilItsAttemptsAreSpentWhileTheOtherAnalyzesEverySampleOnce()
+            throws Exception {
         Recording recording = new Recording();
         Throwing throwing = new Throwing();
+        String ofEu = succeeded.iterator().next();
         try (Database db = Database.open(dataDir);
              SampleAnalysis stage = stage(db, Duration.ofSeconds(30), throwing, recording)) {
+            try (Connection conn = db.ownerConnection(); Statement st = conn.createStatement()) {
+                st.executeUpdate("UPDATE samples SET connection = 'eu' WHERE id = '" + ofEu + "'");
+            }
             stage.run();
 
             assertEquals(succeeded, ids(recording.calls));
@@ -190,6 +196,10 @@ class SampleAnalysisTest {
                             .map(e -> List.<Object>of(e.getKey(), 1, e.getValue())).collect(Collectors.toSet()),
                     Set.copyOf(rows(db, "SELECT sample_id, row_no, value_text FROM analyzer_rows"
                             + " WHERE analyzer = 'recording' AND field = 'analysis_bytes'")));
+            assertEquals(succeeded.stream().map(id -> List.<Object>of(id, id.equals(ofEu) ? "eu" : "default"))
+                            .collect(Collectors.toSet()),
+                    Set.copyOf(rows(db, "SELECT sample_id, value_text FROM analyzer_rows"
+                            + " WHERE analyzer = 'recording' AND field = 'connection'")), "each sample's connection");
             assertEquals(List.of(List.of("done", (long) succeeded.size())), rows(db,
                     "SELECT status, COUNT(*) FROM analyzer_results WHERE analyzer = 'recording' GROUP BY status"));
 

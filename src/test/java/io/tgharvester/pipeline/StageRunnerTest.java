@@ -57,7 +57,8 @@ class StageRunnerTest {
                     Duration.ofMinutes(10), Duration.ofDays(1), 100);
             ServerBackoff backoff = new ServerBackoff(clock, new Random(2), Duration.ofSeconds(15),
                     Duration.ofMinutes(15), client::recentCalls);
-            StageRunner runner = new StageRunner(new JobRunStore(db), backoff, clock, client::probe);
+            StageRunner runner = new StageRunner(new JobRunStore(db), backoff, clock, client::probe,
+                    StageObserver.NONE);
             wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(aResponse().withStatus(503)));
 
             assertEquals(StageResult.Status.FAILED, runner.run(fetcher).status());

@@ -129,7 +129,7 @@ class SimulatedOrgTest {
         assertEquals(List.of("b2706f013bec4e38b2c3984d517d9516b1ec4bba4b41863ffc6f2abc335683ab",
                 "b777a02ad35a28795640eaf22708af1ea831360c2b3a8e5fe29cdf09f58ea0a0",
                 "6b92f8b174075723b808b8eeab19451d6ea8e1e639e5dfef78038f04963b5a52",
-                "736c5217498ad2af071a506df1e8179d88d5230a93bc3989c877cc7a052c58f7"),
+                "c0be7a7df2d28959597caea0db887b98711553b2045cc581826d3fa969f1b149"),
                 Stream.of("analysis.json", "processes.json", "network.pcap", "video.webm")
                         .map(name -> truth.artifactSha256(first, name).orElse("absent")).toList());
     }

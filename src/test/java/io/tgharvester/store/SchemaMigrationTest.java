@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -156,6 +157,11 @@ class SchemaMigrationTest {
         }
     }
 
+    /** A time on the day of the stored rows. */
+    private static OffsetDateTime at(String time) {
+        return OffsetDateTime.parse("2026-11-20T" + time + "Z");
+    }
+
     @Test
     void aDataDirAtTodaysSchemaOpensWithEveryRowAndTheHarvesterWorksOnIt() throws SQLException {
         dataDirAt("7");
@@ -188,12 +194,49 @@ class SchemaMigrationTest {
             ArtifactStore artifacts = new ArtifactStore(db);
             List<ArtifactTask> due = artifacts.due(NOW, 10);
             assertEquals(List.of(new ArtifactTask(ALICE, "network.pcap", 2)), due);
-            artifacts.markDone(due.get(0), 4096, ALICE_SHA256, "artifacts/" + ALICE + "/network.pcap", NOW);
+            artifacts.markDone(List.of(new DoneArtifact(due.get(0), 4096, ALICE_SHA256,
+                    "artifacts/" + ALICE + "/network.pcap")), NOW);
             assertEquals(List.of(List.of("done", 2L)), queries.userQuery(
                     "SELECT status, COUNT(*) FROM artifacts GROUP BY status").rows());
         }
         assertEquals(0, Flyway.configure().dataSource(Database.url(dataDir, ""), Database.ADMIN, adminPassword())
                 .locations("classpath:db/migration").load().info().pending().length, "every migration applied");
+    }
+
+    @Test
+    void aStateChangeRecordedTwiceInARowIsKeptOnceAndEveryOtherChangeStays() throws SQLException {
+        dataDirAt("9"); // a schema before V14
+        execute("""
+                INSERT INTO samples (id, state, first_seen_at, last_checked_at) VALUES
+                ('%1$s', 'succ', TIMESTAMP WITH TIME ZONE '2026-11-20 10:00:00Z',
+                    TIMESTAMP WITH TIME ZONE '2026-11-20 10:05:00Z'),
+                ('%2$s', 'prep', TIMESTAMP WITH TIME ZONE '2026-11-20 10:00:00Z',
+                    TIMESTAMP WITH TIME ZONE '2026-11-20 10:05:00Z')""", """
+                INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) VALUES
+                ('%1$s', NULL, 'wait', TIMESTAMP WITH TIME ZONE '2026-11-20 10:00:00Z'),
+                ('%1$s', 'wait', 'prep', TIMESTAMP WITH TIME ZONE '2026-11-20 10:01:00.001Z'),
+                ('%1$s', 'wait', 'prep', TIMESTAMP WITH TIME ZONE '2026-11-20 10:01:00Z'),
+                ('%1$s', 'prep', 'run', TIMESTAMP WITH TIME ZONE '2026-11-20 10:02:00Z'),
+                ('%1$s', 'run', 'succ', TIMESTAMP WITH TIME ZONE '2026-11-20 10:05:00Z'),
+                ('%1$s', 'run', 'succ', TIMESTAMP WITH TIME ZONE '2026-11-20 10:05:00.002Z'),
+                ('%2$s', NULL, 'wait', TIMESTAMP WITH TIME ZONE '2026-11-20 10:00:00Z'),
+                ('%2$s', 'wait', 'prep', TIMESTAMP WITH TIME ZONE '2026-11-20 10:01:00Z'),
+                ('%2$s', 'prep', 'wait', TIMESTAMP WITH TIME ZONE '2026-11-20 10:02:00Z'),
+                ('%2$s', 'wait', 'prep', TIMESTAMP WITH TIME ZONE '2026-11-20 10:03:00Z')""");
+
+        try (Database db = Database.open(dataDir)) {
+            assertEquals(List.of(
+                    Arrays.asList(ALICE, null, "wait", at("10:00")),
+                    Arrays.asList(ALICE, "wait", "prep", at("10:01")),
+                    Arrays.asList(ALICE, "prep", "run", at("10:02")),
+                    Arrays.asList(ALICE, "run", "succ", at("10:05")),
+                    Arrays.asList(BOB, null, "wait", at("10:00")),
+                    Arrays.asList(BOB, "wait", "prep", at("10:01")),
+                    Arrays.asList(BOB, "prep", "wait", at("10:02")),
+                    Arrays.asList(BOB, "wait", "prep", at("10:03"))), new Queries(db).userQuery("""
+                    SELECT sample_id, from_state, to_state, observed_at FROM state_changes
+                    ORDER BY sample_id, observed_at""").rows());
+        }
     }
 
     @Test

@@ -1,0 +1,76 @@
+package io.tgharvester.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Each connection's backfill progress (table backfill_progress). A page of listed samples is stored together with the
+ * progress it makes ({@link SampleStore#storePage(java.util.List, BackfillProgress, Instant)}), so an interrupted
+ * backfill continues exactly after the last page it stored.
+ */
+public final class BackfillStore {
+    private final Database db;
+
+    public BackfillStore(Database db) {
+        this.db = db;
+    }
+
+    /** The backfill of this connection, finished or not, if one was ever begun. */
+    public Optional<BackfillProgress> read(String connection) {
+        return db.withConnection("cannot read the backfill progress", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "SELECT * FROM backfill_progress WHERE connection = ?")) {
+                st.setString(1, connection);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<BackfillProgress>empty();
+                    }
+                    return Optional.of(new BackfillProgress(connection, rs.getString("from_spec"),
+                            Optional.ofNullable(rs.getString("to_spec")), time(rs, "from_at"), time(rs, "to_at"),
+                            Duration.ofSeconds(rs.getLong("window_seconds")), time(rs, "window_from"),
+                            rs.getInt("next_offset"), rs.getInt("windows_done"), rs.getLong("pages"),
+                            rs.getLong("samples"), time(rs, "started_at"), Jdbc.time(rs, "finished_at")));
+                }
+            }
+        });
+    }
+
+    public void save(BackfillProgress progress, Instant now) {
+        db.withConnection("cannot store the backfill progress", conn -> {
+            save(conn, progress, now);
+            return null;
+        });
+    }
+
+    static void save(Connection conn, BackfillProgress p, Instant now) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("""
+                MERGE INTO backfill_progress (connection, from_spec, to_spec, from_at, to_at, window_seconds,
+                    window_from, next_offset, windows_done, pages, samples, started_at, updated_at, finished_at)
+                KEY (connection) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            st.setString(1, p.connection());
+            st.setString(2, p.fromSpec());
+            st.setString(3, p.toSpec().orElse(null));
+            Jdbc.setTime(st, 4, p.from());
+            Jdbc.setTime(st, 5, p.to());
+            st.setLong(6, p.window().toSeconds());
+            Jdbc.setTime(st, 7, p.windowFrom());
+            st.setInt(8, p.nextOffset());
+            st.setInt(9, p.windowsDone());
+            st.setLong(10, p.pages());
+            st.setLong(11, p.samples());
+            Jdbc.setTime(st, 12, p.startedAt());
+            Jdbc.setTime(st, 13, now);
+            Jdbc.setTime(st, 14, p.finishedAt());
+            st.executeUpdate();
+        }
+    }
+
+    private static Instant time(ResultSet rs, String column) throws SQLException {
+        return Jdbc.time(rs, column).orElseThrow(() -> new SQLException(column + " is NULL in backfill_progress"));
+    }
+}
