@@ -7,15 +7,10 @@ import org.quartz.SchedulerException;
  * Parses downloaded analyses, of every connection, into the correlation tables; then has the newly parsed samples
  * analyzed.
  */
-public final class ParseAnalysesJob extends StageJob {
+public final class ParseAnalysesJob extends LocalStageJob {
     @Override
     Stage stage(Harvester harvester, String connection) {
         return harvester.indexer();
-    }
-
-    @Override
-    StageRunner runner(Harvester harvester, String connection) {
-        return harvester.localRunner();
     }
 
     @Override
