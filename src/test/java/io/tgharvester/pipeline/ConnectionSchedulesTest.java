@@ -69,19 +69,7 @@ class ConnectionSchedulesTest {
         }
 
         try (Harvester harvester = Harvester.open(cfg, clients, Clock.systemUTC())) {
-            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
-                    cfg.downloadInterval());
-            scheduler.start();
-            try {
-                Instant deadline = Instant.now().plusSeconds(20);
-                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM artifacts WHERE status = 'done'")
-                        .rows().equals(List.of(List.of(8L)))) {
-                    assertTrue(Instant.now().isBefore(deadline), "the daemon did not harvest both within 20 s");
-                    Thread.sleep(100);
-                }
-            } finally {
-                scheduler.close();
-            }
+            ScheduledHarvest.untilDone(harvester, cfg, 8L);
             assertEquals(List.of(List.of(usSample, "default", "succ"), List.of(euSample, "eu", "succ")),
                     harvester.queries().userQuery("SELECT id, connection, state FROM samples ORDER BY id").rows());
             assertEquals(List.of("analyze", "download", "download:eu", "fetch", "fetch:eu", "parse", "state",

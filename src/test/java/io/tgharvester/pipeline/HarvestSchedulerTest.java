@@ -104,19 +104,7 @@ class HarvestSchedulerTest {
         HarvesterConfig cfg = config();
 
         try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
-            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
-                    cfg.downloadInterval());
-            scheduler.start();
-            try {
-                Instant deadline = Instant.now().plusSeconds(20);
-                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM artifacts WHERE status = 'done'")
-                        .rows().equals(List.of(List.of(4L)))) {
-                    assertTrue(Instant.now().isBefore(deadline), "the daemon did not harvest within 20 s");
-                    Thread.sleep(100);
-                }
-            } finally {
-                scheduler.close();
-            }
+            ScheduledHarvest.untilDone(harvester, cfg, 4L);
             int listCalls = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size();
             Thread.sleep(600);
             assertEquals(listCalls, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(),
