@@ -20,7 +20,7 @@ public final class DownloadArtifactsJob extends StageJob {
         scheduler.triggerJob(HarvestScheduler.PARSE);
         Optional<Duration> nextRetry = harvester.connection(connection).collector().untilNextRetry();
         if (nextRetry.isPresent()) {
-            HarvestScheduler.downloadAgainIn(scheduler, connection, nextRetry.get());
+            HarvestScheduler.runAgainIn(scheduler, HarvestScheduler.download(connection), nextRetry.get());
         }
     }
 }

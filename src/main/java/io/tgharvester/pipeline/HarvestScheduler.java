@@ -78,15 +78,16 @@ public final class HarvestScheduler implements AutoCloseable {
     }
 
     /**
-     * Fires a connection's download job once after {@code delay}, unless one of its triggers fires by then anyway: a
-     * failed artifact is retried when it is due, not up to a download interval later.
+     * Fires a job once after {@code delay}, unless one of its triggers fires by then anyway: a failed artifact is
+     * retried when it is due, and a stage cut short by a pause runs again when the pause ends, not up to an interval
+     * later.
      */
-    static void downloadAgainIn(Scheduler scheduler, String alias, Duration delay) throws SchedulerException {
+    static void runAgainIn(Scheduler scheduler, JobKey job, Duration delay) throws SchedulerException {
         Date at = new Date(System.currentTimeMillis() + Math.max(0, delay.toMillis()));
-        boolean firesByThen = scheduler.getTriggersOfJob(download(alias)).stream().map(Trigger::getNextFireTime)
+        boolean firesByThen = scheduler.getTriggersOfJob(job).stream().map(Trigger::getNextFireTime)
                 .anyMatch(next -> next != null && !next.after(at));
         if (!firesByThen) {
-            scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(download(alias)).startAt(at).build());
+            scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(job).startAt(at).build());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.tgharvester.pipeline;
 
+import java.time.Duration;
+import java.util.Optional;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -11,7 +13,7 @@ import org.quartz.SchedulerException;
  * A Quartz job that runs one stage of the {@link Harvester} kept in the scheduler context; a connection's jobs have its
  * alias as their group. When the stage saw new successes it fires that connection's download job at once rather than
  * waiting for its next tick; the work itself still goes through the database. A stage may ask for more after a
- * completed round (see {@link #afterRound}).
+ * completed round (see {@link #afterRound}); one cut short while all calls pause runs again as the pause ends.
  */
 @DisallowConcurrentExecution
 abstract class StageJob implements Job {
@@ -31,12 +33,22 @@ abstract class StageJob implements Job {
         try {
             Harvester harvester = (Harvester) context.getScheduler().getContext().get(HarvestScheduler.HARVESTER);
             String connection = context.getJobDetail().getKey().getGroup();
-            StageResult result = runner(harvester, connection).run(stage(harvester, connection));
-            if (result.newSuccesses() > 0 && !context.getScheduler().isShutdown()) {
-                context.getScheduler().triggerJob(HarvestScheduler.download(connection));
+            StageRunner runner = runner(harvester, connection);
+            StageResult result = runner.run(stage(harvester, connection));
+            Scheduler scheduler = context.getScheduler();
+            if (scheduler.isShutdown()) {
+                return;
             }
-            if (result.status() == StageResult.Status.DONE && !context.getScheduler().isShutdown()) {
-                afterRound(harvester, connection, context.getScheduler());
+            if (result.newSuccesses() > 0) {
+                scheduler.triggerJob(HarvestScheduler.download(connection));
+            }
+            if (result.status() == StageResult.Status.DONE) {
+                afterRound(harvester, connection, scheduler);
+            } else {
+                Optional<Duration> pause = runner.pauseLeft();
+                if (pause.isPresent()) {
+                    HarvestScheduler.runAgainIn(scheduler, context.getJobDetail().getKey(), pause.get());
+                }
             }
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);

@@ -60,6 +60,11 @@ public final class StageRunner {
         return backoff.blockedUntil();
     }
 
+    /** How long the pause of all calls in force lasts from now, if one is. */
+    Optional<Duration> pauseLeft() {
+        return pausedUntil().map(until -> Duration.between(clock.instant(), until));
+    }
+
     public StageResult run(Stage stage) {
         long start = System.nanoTime();
         StageResult result = runUnlessPaused(stage);

@@ -3,6 +3,7 @@ package io.tgharvester.bench;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.config.ConfigLoader;
 import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.pipeline.HarvestScheduler;
 import io.tgharvester.pipeline.Harvester;
 import io.tgharvester.report.HarvestSummary;
 import io.tgharvester.sim.FaultPlan;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * 500/502/503, reset connections and downloads cut half way; once on loopback, where a fault-free call takes about a
  * millisecond, and once with every answer 50 ms late, as across a wide-area link to the service. Each harvest is
  * reconciled with the simulator's ground truth; the table holds its time to complete, the ratio to the fault-free
- * time on the same link, HTTP calls per sample and the per-call retries. Target: at 25 %, a complete harvest in at
+ * time on the same link (and the same for the daemon on its shipped schedule, on loopback), HTTP calls per sample and the per-call retries. Target: at 25 %, a complete harvest in at
  * most twice the fault-free time, nothing lost.
  */
 final class FaultsBench {
@@ -39,6 +40,9 @@ final class FaultsBench {
     private record Harvest(double rate, double seconds, int passes, long calls, long retries, Reconciliation check) {
     }
 
+    /** How the backlog is harvested: run --once passes, or the daemon on its shipped schedule. */
+    private enum Mode { ONCE, DAEMON }
+
     static BenchTable run(Path work) throws Exception {
         List<BenchRow> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -46,12 +50,18 @@ final class FaultsBench {
             String link = latency.isZero() ? "loopback" : latency.toMillis() + " ms link";
             List<Harvest> harvests = new ArrayList<>();
             for (double rate : new double[] {0, 0.10, 0.25}) {
-                harvests.add(harvest(rate, latency, work.resolve(latency.toMillis() + "ms-" + (int) (rate * 100))));
+                harvests.add(harvest(Mode.ONCE, rate, latency, work.resolve(latency.toMillis() + "ms-"
+                        + (int) (rate * 100))));
             }
             addRows(link, harvests, rows, notes);
         }
+        List<Harvest> daemon = new ArrayList<>();
+        for (double rate : new double[] {0, 0.25}) {
+            daemon.add(harvest(Mode.DAEMON, rate, Duration.ZERO, work.resolve("daemon-" + (int) (rate * 100))));
+        }
+        addRows("daemon, loopback", daemon, rows, notes);
         return new BenchTable("faults: a backlog of " + SAMPLES + " finished samples through transient faults"
-                + " (run --once passes, shipped defaults)", rows, notes);
+                + " (run --once passes and the daemon, shipped defaults)", rows, notes);
     }
 
     private static void addRows(String link, List<Harvest> harvests, List<BenchRow> rows, List<String> notes) {
@@ -63,14 +73,20 @@ final class FaultsBench {
             rows.add(new BenchRow(label + ": samples or artifacts lost or corrupt", h.check().samplesLost()
                     + h.check().statesWrong() + h.check().artifactsMissing() + h.check().artifactsCorrupt(), 1, 0,
                     true, ""));
-            notes.add(String.format(Locale.ROOT, "%s: %d samples, %d of %d artifacts intact, %d run --once passes,"
+            notes.add(String.format(Locale.ROOT, "%s: %d samples, %d of %d artifacts intact, %s,"
                             + " %.2f HTTP calls per sample, %d per-call retries.", label, h.check().samplesCollected(),
-                    h.check().artifactsIntact(), h.check().artifactsExpected(), h.passes(),
+                    h.check().artifactsIntact(), h.check().artifactsExpected(),
+                    h.passes() == 0 ? "the daemon" : h.passes() + " run --once passes",
                     (double) h.calls() / SAMPLES, h.retries()));
         }
     }
 
-    private static Harvest harvest(double rate, Duration latency, Path dataDir) throws Exception {
+    private static boolean complete(Harvester harvester) {
+        HarvestSummary summary = HarvestSummary.of(harvester.queries());
+        return summary.complete() && summary.samples() == SAMPLES;
+    }
+
+    private static Harvest harvest(Mode mode, double rate, Duration latency, Path dataDir) throws Exception {
         // finished analyses of the last six hours, listed by the simulator's default cap and order
         SimulatorConfig org = new SimulatorConfig(KEY, List.of("alice.soc", "bob.ir", "carol.hunt"), 0.05,
                 Duration.ofHours(1), SAMPLES, Duration.ofHours(6), SAMPLES, Duration.ofSeconds(10), 0.1, 0.1, 0.05,
@@ -87,12 +103,21 @@ final class FaultsBench {
             long started = System.nanoTime();
             int passes = 0;
             try (Harvester harvester = Harvester.open(config, client, Clock.systemUTC())) {
-                HarvestSummary summary;
-                do {
-                    harvester.runOnce();
-                    passes++;
-                    summary = HarvestSummary.of(harvester.queries());
-                } while (!(summary.complete() && summary.samples() == SAMPLES) && passes < 100);
+                if (mode == Mode.ONCE) {
+                    do {
+                        harvester.runOnce();
+                        passes++;
+                    } while (!complete(harvester) && passes < 100);
+                } else {
+                    try (HarvestScheduler daemon = new HarvestScheduler(harvester, config.fetchInterval(),
+                            config.stateInterval(), config.downloadInterval())) {
+                        daemon.start();
+                        long giveUp = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                        while (!complete(harvester) && System.nanoTime() < giveUp) {
+                            Thread.sleep(50);
+                        }
+                    }
+                }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             Reconciliation check = Reconciliation.of(simulator.groundTruth(), Instant.now(), dataDir,

@@ -93,6 +93,39 @@ class HarvestSchedulerTest {
         assertEquals(2, wm.findAll(getRequestedFor(urlPathEqualTo(analysis))).size());
     }
 
+    /**
+     * The download interval is a minute here so that only the end of the pause can bring the round back within the
+     * test's time.
+     */
+    @Test
+    void aDownloadRoundCutShortByAPauseRunsAgainWhenThePauseEndsNotAtTheNextInterval() throws Exception {
+        Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String id = TgJson.id(14);
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
+                TgJson.sample(14, "succ", "hal", submitted))))));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
+        wm.stubFor(get(urlPathMatching("/api/v2/samples/" + id + "/.*")).willReturn(aResponse().withBody("bytes")));
+        String analysis = "/api/v2/samples/" + id + "/analysis.json";
+        String state = Scenario.STARTED;
+        for (int refusal = 1; refusal <= 3; refusal++) {
+            wm.stubFor(get(analysis).inScenario("limited").whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1"))
+                    .willSetStateTo("refused " + refusal));
+            state = "refused " + refusal;
+        }
+        wm.stubFor(get(analysis).inScenario("limited").whenScenarioStateIs(state)
+                .willReturn(okJson("{\"metadata\": {}}")));
+        HarvesterConfig cfg = config(Map.of("harvester.download-interval", "1m"));
+
+        try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
+            ScheduledHarvest.untilDone(harvester, cfg, 4L);
+            assertEquals(List.of(List.of(true)), harvester.queries().userQuery(
+                    "SELECT last_failure_at IS NOT NULL FROM job_runs WHERE job = 'download'").rows(),
+                    "the first round ended on the refusals");
+        }
+        assertEquals(4, wm.findAll(getRequestedFor(urlPathEqualTo(analysis))).size());
+    }
+
     @Test
     void theDaemonFetchesChecksAndDownloadsOnItsScheduleAndStopsCleanly() throws Exception {
         Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
