@@ -182,6 +182,27 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the reads of {@code work} on one snapshot of the whole database, so that several queries agree with each
+     * other as the parts of one statement do, whatever a writer commits meanwhile.
+     */
+    <T> T inSnapshot(String failure, SqlWork<T> work) {
+        try (Connection conn = connection()) {
+            int isolation = conn.getTransactionIsolation();
+            conn.setAutoCommit(false);
+            conn.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            try {
+                return work.run(conn);
+            } finally {
+                conn.rollback();
+                conn.setTransactionIsolation(isolation);
+                conn.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(failure, e);
+        }
+    }
+
     /** Runs {@code work} on a connection of its own (autocommit). */
     <T> T withConnection(String failure, SqlWork<T> work) {
         try (Connection conn = connection()) {

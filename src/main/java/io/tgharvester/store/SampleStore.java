@@ -18,6 +18,10 @@ import java.util.Optional;
  * Samples, their state history and the download queue they feed. A sample entering {@code succ} gets one
  * {@code pending} artifact row per configured artifact in the same transaction, so no success is ever lost
  * between the state change and the download.
+ *
+ * <p>Its writes take turns (the fetch and the state check run at the same time): each one also changes the rows of
+ * its samples' logins in the per-login totals (V10's trigger), which two transactions at once could lock in
+ * opposite orders and deadlock on.
  */
 public final class SampleStore {
     private static final String INSERT = """
@@ -46,7 +50,7 @@ public final class SampleStore {
      * Upserts one list page and, in the same transaction, records where the fetch stands after it, so a crash between
      * two pages neither loses the listing's progress nor moves the watermark ahead of what is stored.
      */
-    public StoreOutcome storePage(List<Sample> samples, FetchPosition position, Instant now) {
+    public synchronized StoreOutcome storePage(List<Sample> samples, FetchPosition position, Instant now) {
         return db.inTransaction("cannot store samples", conn -> {
             StoreOutcome outcome = upsert(conn, samples, now);
             savePosition(conn, position, now);
@@ -55,7 +59,7 @@ public final class SampleStore {
     }
 
     /** Upserts samples listed outside the fetch stage; the fetch position stays as it is. */
-    public StoreOutcome storePage(List<Sample> samples, Instant now) {
+    public synchronized StoreOutcome storePage(List<Sample> samples, Instant now) {
         return db.inTransaction("cannot store samples", conn -> upsert(conn, samples, now));
     }
 
@@ -71,7 +75,7 @@ public final class SampleStore {
     }
 
     /** Applies one bulk state answer. */
-    public StoreOutcome applyStates(List<StateReport> reports, Instant now) {
+    public synchronized StoreOutcome applyStates(List<StateReport> reports, Instant now) {
         return db.inTransaction("cannot store samples", conn -> {
             StoreOutcome outcome = StoreOutcome.NONE;
             try (Writes writes = new Writes(conn, reports.stream().map(StateReport::sampleId).toList())) {
@@ -108,7 +112,7 @@ public final class SampleStore {
      * a final state, so they are no longer checked. Measured on the harvester's own clock (first_seen_at), so a
      * server clock that runs ahead or behind cannot make fresh samples look old. Returns how many.
      */
-    public int markStale(Instant seenBefore, Instant now) {
+    public synchronized int markStale(Instant seenBefore, Instant now) {
         return db.inTransaction("cannot mark stale samples", conn -> {
             String unfinishedAndOld = " FROM samples WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?";
             try (PreparedStatement history = conn.prepareStatement(

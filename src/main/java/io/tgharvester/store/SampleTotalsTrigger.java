@@ -1,0 +1,134 @@
+package io.tgharvester.store;
+
+import io.tgharvester.store.UserTotals.Counts;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.h2.api.Trigger;
+
+/**
+ * Keeps {@code user_totals} and {@code user_result_times} in step with {@code samples}: H2 calls it for every row an
+ * INSERT, UPDATE or DELETE changes, inside that statement's transaction, and it takes what the old row counted away
+ * from its login and adds what the new row counts (a re-listed sample that changed nothing costs one comparison). A
+ * sample whose login changes takes its analysis's threat score along to {@code user_threat_scores}.
+ *
+ * <p>Created by H2 from V10's {@code CREATE TRIGGER}; one instance serves every session, so it keeps nothing but the
+ * column positions it reads in {@link #init}.
+ */
+public final class SampleTotalsTrigger implements Trigger {
+    private int id;
+    private int login;
+    private int state;
+    private int submittedAt;
+    private int finishedAt;
+
+    /** What one sample row adds to its login's totals. */
+    private record Counted(String id, Optional<String> login, String state, Optional<Instant> submittedAt,
+                           Optional<Long> secondsToResult) {
+        Counts counts() {
+            return Counts.ofOne(state);
+        }
+    }
+
+    @Override
+    public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before,
+                     int type) throws SQLException {
+        Map<String, Integer> columns = Jdbc.columnPositions(conn, schemaName, tableName);
+        id = columns.get("ID");
+        login = columns.get("LOGIN");
+        state = columns.get("STATE");
+        submittedAt = columns.get("SUBMITTED_AT");
+        finishedAt = columns.get("FINISHED_AT");
+    }
+
+    @Override
+    public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+        Optional<Counted> before = counted(oldRow);
+        Optional<Counted> after = counted(newRow);
+        if (before.equals(after)) {
+            return;
+        }
+        UserTotals totals = new UserTotals(conn);
+        if (before.isPresent() && after.isPresent() && before.get().login().equals(after.get().login())) {
+            change(totals, before.get(), after.get());
+            return;
+        }
+        if (before.isPresent()) {
+            remove(totals, before.get());
+        }
+        if (after.isPresent()) {
+            add(totals, after.get());
+        }
+        if (before.isPresent() && after.isPresent()) {
+            moveThreatScore(conn, totals, before.get(), after.get());
+        }
+    }
+
+    /** The same login before and after: one write of the difference to each table that it touches. */
+    private static void change(UserTotals totals, Counted before, Counted after) throws SQLException {
+        Counts difference = after.counts().minus(before.counts());
+        boolean moved = before.submittedAt().isPresent() && !before.submittedAt().equals(after.submittedAt());
+        if (!difference.equals(Counts.NONE) || !before.submittedAt().equals(after.submittedAt())) {
+            totals.addCounts(after.login(), difference, after.submittedAt());
+        }
+        if (moved) {
+            totals.refreshSpan(after.login());
+        }
+        if (!before.secondsToResult().equals(after.secondsToResult())) {
+            addResultTime(totals, before, -1);
+            addResultTime(totals, after, 1);
+        }
+    }
+
+    private static void add(UserTotals totals, Counted sample) throws SQLException {
+        totals.addCounts(sample.login(), sample.counts(), sample.submittedAt());
+        addResultTime(totals, sample, 1);
+    }
+
+    private static void remove(UserTotals totals, Counted sample) throws SQLException {
+        totals.addCounts(sample.login(), Counts.NONE.minus(sample.counts()), Optional.empty());
+        if (sample.submittedAt().isPresent()) {
+            totals.refreshSpan(sample.login());
+        }
+        addResultTime(totals, sample, -1);
+    }
+
+    private static void addResultTime(UserTotals totals, Counted sample, long samples) throws SQLException {
+        if (sample.secondsToResult().isPresent()) {
+            totals.addResultTime(sample.login(), sample.secondsToResult().get(), samples);
+        }
+    }
+
+    private static void moveThreatScore(Connection conn, UserTotals totals, Counted before, Counted after)
+            throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement(
+                "SELECT threat_score FROM analysis WHERE sample_id = ? AND threat_score IS NOT NULL")) {
+            st.setString(1, after.id());
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    totals.addThreatScore(before.login(), rs.getInt(1), -1);
+                    totals.addThreatScore(after.login(), rs.getInt(1), 1);
+                }
+            }
+        }
+    }
+
+    private Optional<Counted> counted(Object[] row) {
+        if (row == null) {
+            return Optional.empty();
+        }
+        String sampleState = (String) row[state];
+        Optional<Instant> submitted = Jdbc.instant(row[submittedAt]);
+        Optional<Instant> finished = Jdbc.instant(row[finishedAt]);
+        // DATEDIFF('SECOND', submitted_at, finished_at): whole seconds crossed, each time cut to its second
+        Optional<Long> seconds = sampleState.equals("succ") && submitted.isPresent() && finished.isPresent()
+                ? Optional.of(finished.get().getEpochSecond() - submitted.get().getEpochSecond())
+                : Optional.empty();
+        return Optional.of(new Counted(((String) row[id]).strip(), Optional.ofNullable((String) row[login]),
+                sampleState, submitted, seconds));
+    }
+}
