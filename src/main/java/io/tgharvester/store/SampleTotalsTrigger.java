@@ -8,18 +8,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import org.h2.api.Trigger;
 
 /**
- * Keeps {@code user_totals} and {@code user_result_times} in step with {@code samples}: H2 calls it for every row an
- * INSERT, UPDATE or DELETE changes, inside that statement's transaction, and it takes what the old row counted away
- * from its login and adds what the new row counts (a re-listed sample that changed nothing costs one comparison). A
- * sample whose login changes takes its analysis's threat score along to {@code user_threat_scores}.
- *
- * <p>Created by H2 from V10's {@code CREATE TRIGGER}; one instance serves every session, so it keeps nothing but the
- * column positions it reads in {@link #init}.
+ * Keeps {@code user_totals} and {@code user_result_times} in step with {@code samples} (V10's trigger
+ * samples_user_totals): what a sample row counts is its login, state, submission time and, once {@code succ}, its
+ * whole seconds to result. A sample whose login changes takes its analysis's threat score along to
+ * {@code user_threat_scores}.
  */
-public final class SampleTotalsTrigger implements Trigger {
+public final class SampleTotalsTrigger extends TotalsTrigger<SampleTotalsTrigger.Counted> {
     private int id;
     private int login;
     private int state;
@@ -27,17 +23,15 @@ public final class SampleTotalsTrigger implements Trigger {
     private int finishedAt;
 
     /** What one sample row adds to its login's totals. */
-    private record Counted(String id, Optional<String> login, String state, Optional<Instant> submittedAt,
-                           Optional<Long> secondsToResult) {
+    record Counted(String id, Optional<String> login, String state, Optional<Instant> submittedAt,
+                   Optional<Long> secondsToResult) {
         Counts counts() {
             return Counts.ofOne(state);
         }
     }
 
     @Override
-    public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before,
-                     int type) throws SQLException {
-        Map<String, Integer> columns = Jdbc.columnPositions(conn, schemaName, tableName);
+    void readPositions(Map<String, Integer> columns) {
         id = columns.get("ID");
         login = columns.get("LOGIN");
         state = columns.get("STATE");
@@ -46,15 +40,10 @@ public final class SampleTotalsTrigger implements Trigger {
     }
 
     @Override
-    public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
-        Optional<Counted> before = counted(oldRow);
-        Optional<Counted> after = counted(newRow);
-        if (before.equals(after)) {
-            return;
-        }
-        UserTotals totals = new UserTotals(conn);
+    void change(Connection conn, UserTotals totals, Optional<Counted> before, Optional<Counted> after)
+            throws SQLException {
         if (before.isPresent() && after.isPresent() && before.get().login().equals(after.get().login())) {
-            change(totals, before.get(), after.get());
+            changeWithinLogin(totals, before.get(), after.get());
             return;
         }
         if (before.isPresent()) {
@@ -69,7 +58,7 @@ public final class SampleTotalsTrigger implements Trigger {
     }
 
     /** The same login before and after: one write of the difference to each table that it touches. */
-    private static void change(UserTotals totals, Counted before, Counted after) throws SQLException {
+    private static void changeWithinLogin(UserTotals totals, Counted before, Counted after) throws SQLException {
         Counts difference = after.counts().minus(before.counts());
         boolean moved = before.submittedAt().isPresent() && !before.submittedAt().equals(after.submittedAt());
         if (!difference.equals(Counts.NONE) || !before.submittedAt().equals(after.submittedAt())) {
@@ -117,10 +106,8 @@ public final class SampleTotalsTrigger implements Trigger {
         }
     }
 
-    private Optional<Counted> counted(Object[] row) {
-        if (row == null) {
-            return Optional.empty();
-        }
+    @Override
+    Counted counted(Object[] row) {
         String sampleState = (String) row[state];
         Optional<Instant> submitted = Jdbc.instant(row[submittedAt]);
         Optional<Instant> finished = Jdbc.instant(row[finishedAt]);
@@ -128,7 +115,7 @@ public final class SampleTotalsTrigger implements Trigger {
         Optional<Long> seconds = sampleState.equals("succ") && submitted.isPresent() && finished.isPresent()
                 ? Optional.of(finished.get().getEpochSecond() - submitted.get().getEpochSecond())
                 : Optional.empty();
-        return Optional.of(new Counted(((String) row[id]).strip(), Optional.ofNullable((String) row[login]),
-                sampleState, submitted, seconds));
+        return new Counted(((String) row[id]).strip(), Optional.ofNullable((String) row[login]), sampleState,
+                submitted, seconds);
     }
 }

@@ -6,50 +6,41 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
-import org.h2.api.Trigger;
 
 /**
- * Keeps {@code user_threat_scores} in step with {@code analysis}: H2 calls it for every analysis row an INSERT,
- * UPDATE or DELETE changes (a reparse deletes a sample's row and inserts the new one), inside that transaction, and
- * it moves the row's threat score into or out of the count of its sample's login.
- *
- * <p>Created by H2 from V10's {@code CREATE TRIGGER}; one instance serves every session, so it keeps nothing but the
- * column positions it reads in {@link #init}.
+ * Keeps {@code user_threat_scores} in step with {@code analysis} (V10's trigger analysis_user_threat_scores): what an
+ * analysis row counts is its threat score, if it has one, for its sample's login. A reparse deletes a sample's row
+ * and inserts the new one.
  */
-public final class ThreatScoreTotalsTrigger implements Trigger {
+public final class ThreatScoreTotalsTrigger extends TotalsTrigger<ThreatScoreTotalsTrigger.Scored> {
     private int sampleId;
     private int threatScore;
 
-    private record Scored(String sampleId, int threatScore) {
+    /** An analysis row's sample and threat score, if any. */
+    record Scored(String sampleId, Optional<Integer> threatScore) {
     }
 
     @Override
-    public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before,
-                     int type) throws SQLException {
-        Map<String, Integer> columns = Jdbc.columnPositions(conn, schemaName, tableName);
+    void readPositions(Map<String, Integer> columns) {
         sampleId = columns.get("SAMPLE_ID");
         threatScore = columns.get("THREAT_SCORE");
     }
 
     @Override
-    public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
-        Optional<Scored> before = scored(oldRow);
-        Optional<Scored> after = scored(newRow);
-        if (before.equals(after)) {
-            return;
-        }
-        UserTotals totals = new UserTotals(conn);
-        if (before.isPresent()) {
-            totals.addThreatScore(login(conn, before.get().sampleId()), before.get().threatScore(), -1);
-        }
-        if (after.isPresent()) {
-            totals.addThreatScore(login(conn, after.get().sampleId()), after.get().threatScore(), 1);
-        }
+    Scored counted(Object[] row) {
+        return new Scored(((String) row[sampleId]).strip(),
+                Optional.ofNullable((Number) row[threatScore]).map(Number::intValue));
     }
 
-    private Optional<Scored> scored(Object[] row) {
-        return row == null || row[threatScore] == null ? Optional.empty()
-                : Optional.of(new Scored(((String) row[sampleId]).strip(), ((Number) row[threatScore]).intValue()));
+    @Override
+    void change(Connection conn, UserTotals totals, Optional<Scored> before, Optional<Scored> after)
+            throws SQLException {
+        if (before.isPresent() && before.get().threatScore().isPresent()) {
+            totals.addThreatScore(login(conn, before.get().sampleId()), before.get().threatScore().get(), -1);
+        }
+        if (after.isPresent() && after.get().threatScore().isPresent()) {
+            totals.addThreatScore(login(conn, after.get().sampleId()), after.get().threatScore().get(), 1);
+        }
     }
 
     /** The analysis references its sample, so the sample is there. */
