@@ -61,35 +61,36 @@ CREATE TRIGGER analysis_user_threat_scores AFTER INSERT, UPDATE, DELETE ON analy
 
 -- The same columns and numbers as V2's view. The mean is the exact sum over the count, in double precision; p95
 -- is PERCENTILE_CONT(0.95) worked out from the counts: the values at ranks floor and ceiling of 0.95 * (n - 1)
--- (counted from 0), interpolated linearly, in exact decimals until the final cast.
+-- (counted from 0), interpolated linearly, in exact decimals until the final cast. One pass over a union of both
+-- tables, grouped by login, rather than a join: H2 would work out the times of every login again for each row of
+-- user_totals it joins them to.
 DROP VIEW user_stats;
 CREATE VIEW user_stats AS
-WITH ranked AS (
-    SELECT login, seconds_to_result, samples,
-           SUM(samples) OVER (PARTITION BY login ORDER BY seconds_to_result) AS up_to,
-           SUM(samples) OVER (PARTITION BY login)                            AS timed
-    FROM user_result_times),
-times AS (
+SELECT login, submissions, succeeded, failed, submissions - succeeded - failed - stale AS pending, stale,
+       first_submitted_at, last_submitted_at,
+       CAST(seconds_sum AS DOUBLE PRECISION) / CAST(timed AS DOUBLE PRECISION) AS mean_seconds_to_result,
+       CAST(below + (above - below) * fraction AS DOUBLE PRECISION)            AS p95_seconds_to_result
+FROM (
     SELECT login,
-           MAX(timed)                                                                     AS timed,
-           SUM(seconds_to_result * samples)                                               AS seconds_sum,
-           MIN(seconds_to_result) FILTER (WHERE up_to > FLOOR(0.95 * (timed - 1)))        AS below,
-           MIN(seconds_to_result) FILTER (WHERE up_to > CEILING(0.95 * (timed - 1)))      AS above,
-           MAX(0.95 * (timed - 1) - FLOOR(0.95 * (timed - 1)))                            AS fraction
-    FROM ranked
-    GROUP BY login)
-SELECT t.login,
-       t.submissions,
-       t.succeeded,
-       t.failed,
-       t.submissions - t.succeeded - t.failed - t.stale                         AS pending,
-       t.stale,
-       t.first_submitted_at,
-       t.last_submitted_at,
-       CAST(r.seconds_sum AS DOUBLE PRECISION) / CAST(r.timed AS DOUBLE PRECISION) AS mean_seconds_to_result,
-       CAST(r.below + (r.above - r.below) * r.fraction AS DOUBLE PRECISION)     AS p95_seconds_to_result
-FROM user_totals t
-LEFT JOIN times r ON r.login IS NOT DISTINCT FROM t.login;
+           MAX(submissions) AS submissions, MAX(succeeded) AS succeeded, MAX(failed) AS failed, MAX(stale) AS stale,
+           MAX(first_submitted_at) AS first_submitted_at, MAX(last_submitted_at) AS last_submitted_at,
+           MAX(timed)                                                                AS timed,
+           SUM(seconds_to_result * samples)                                          AS seconds_sum,
+           MIN(seconds_to_result) FILTER (WHERE up_to > FLOOR(0.95 * (timed - 1)))   AS below,
+           MIN(seconds_to_result) FILTER (WHERE up_to > CEILING(0.95 * (timed - 1))) AS above,
+           MAX(0.95 * (timed - 1) - FLOOR(0.95 * (timed - 1)))                       AS fraction
+    FROM (
+        SELECT login, submissions, succeeded, failed, stale, first_submitted_at, last_submitted_at,
+               CAST(NULL AS BIGINT) AS seconds_to_result, CAST(NULL AS BIGINT) AS samples,
+               CAST(NULL AS BIGINT) AS up_to, CAST(NULL AS BIGINT) AS timed
+        FROM user_totals
+        UNION ALL
+        -- up_to: how many of the login's times are at most this one
+        SELECT login, NULL, NULL, NULL, NULL, NULL, NULL, seconds_to_result, samples,
+               SUM(samples) OVER (PARTITION BY login ORDER BY seconds_to_result ROWS UNBOUNDED PRECEDING),
+               SUM(samples) OVER (PARTITION BY login)
+        FROM user_result_times) counted
+    GROUP BY login) per_login;
 
 -- V7's index served the old view's scan of every sample. A report over a window now reads only the samples
 -- submitted in it, and this index holds all it reads of them.
