@@ -60,12 +60,12 @@ public final class SampleTotalsTrigger extends TotalsTrigger<SampleTotalsTrigger
     /** The same login before and after: one write of the difference to each table that it touches. */
     private static void changeWithinLogin(UserTotals totals, Counted before, Counted after) throws SQLException {
         Counts difference = after.counts().minus(before.counts());
-        boolean moved = before.submittedAt().isPresent() && !before.submittedAt().equals(after.submittedAt());
-        if (!difference.equals(Counts.NONE) || !before.submittedAt().equals(after.submittedAt())) {
+        boolean resubmitted = !before.submittedAt().equals(after.submittedAt());
+        if (!difference.equals(Counts.NONE) || resubmitted) {
             totals.addCounts(after.login(), difference, after.submittedAt());
         }
-        if (moved) {
-            totals.refreshSpan(after.login());
+        if (resubmitted && before.submittedAt().isPresent()) {
+            totals.refreshSpan(after.login()); // the old time may have been the first or last
         }
         if (!before.secondsToResult().equals(after.secondsToResult())) {
             addResultTime(totals, before, -1);

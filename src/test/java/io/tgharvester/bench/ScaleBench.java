@@ -42,8 +42,8 @@ final class ScaleBench {
     }
 
     static BenchTable run(Path work, List<String> options) throws Exception {
-        Optional<Path> kept = options.size() == 2 && options.get(0).equals("--dir") ? Optional.of(Path.of(options.get(1)))
-                : Optional.empty();
+        Optional<Path> kept = options.size() == 2 && options.get(0).equals("--dir")
+                ? Optional.of(Path.of(options.get(1))) : Optional.empty();
         if (!options.isEmpty() && kept.isEmpty()) {
             throw new IllegalArgumentException("scripts/bench scale takes only --dir DATA_DIR, not " + options);
         }
@@ -134,7 +134,8 @@ final class ScaleBench {
                                           last_checked_at, filename)
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
              PreparedStatement analysis = conn.prepareStatement(
-                     "INSERT INTO analysis (sample_id, threat_score, behaviour_count, parsed_at) VALUES (?, ?, ?, ?)")) {
+                     "INSERT INTO analysis (sample_id, threat_score, behaviour_count, parsed_at)"
+                             + " VALUES (?, ?, ?, ?)")) {
             conn.setAutoCommit(false);
             Instant first = Instant.parse("2025-11-24T00:00:00Z");
             for (int n = 0; n < MILLION; n++) {
@@ -147,7 +148,8 @@ final class ScaleBench {
                 sample.setString(2, "user" + (int) (40 * Math.pow(rnd.nextDouble(), 1.5)));
                 sample.setString(3, state);
                 sample.setObject(4, submitted.atOffset(ZoneOffset.UTC));
-                sample.setObject(5, state.equals("run") ? null : submitted.plusSeconds(seconds).atOffset(ZoneOffset.UTC));
+                sample.setObject(5, state.equals("run") ? null
+                        : submitted.plusSeconds(seconds).atOffset(ZoneOffset.UTC));
                 sample.setObject(6, submitted.atOffset(ZoneOffset.UTC));
                 sample.setObject(7, submitted.atOffset(ZoneOffset.UTC));
                 sample.setString(8, "sample" + n + (n % 3 == 0 ? ".exe" : ".docm"));
