@@ -48,8 +48,8 @@ final class OverviewPage {
         HarvestSummary summary = HarvestSummary.of(queries);
         HealthCheck.Health status = health.check(runs.runs(), now);
         List<UserRow> recent = RECENT.stream()
-                .map(since -> reports.total(new Window(Optional.of(now.minus(Durations.parse(since))),
-                        Optional.empty()))).toList();
+                .map(since -> reports.users(new Window(Optional.of(now.minus(Durations.parse(since))),
+                        Optional.empty())).total()).toList();
         long backlog = summary.artifacts("pending") + summary.artifacts("failed");
         long bytesDone = queries.artifactsByStatus().rows().stream().filter(row -> "done".equals(row.get(0)))
                 .mapToLong(row -> ((Number) row.get(2)).longValue()).sum();

@@ -23,9 +23,8 @@ public record UsersReport(ReportScope scope, List<UserRow> users, UserRow total,
     }
 
     public static UsersReport load(ReportQueries queries, ReportScope scope) {
-        List<UserRow> users = queries.users(scope.window());
-        UserRow total = queries.total(scope.window());
-        return new UsersReport(scope, users, total, total.threat().isPresent());
+        ReportQueries.Users users = queries.users(scope.window());
+        return new UsersReport(scope, users.users(), users.total(), users.total().threat().isPresent());
     }
 
     /** A login's share of all submissions in the window, in percent rounded to one decimal (0 when there are none). */

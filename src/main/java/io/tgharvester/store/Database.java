@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.util.StringUtils;
@@ -31,6 +32,7 @@ public final class Database implements AutoCloseable {
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
     private final JdbcConnectionPool pool;
+    private final ReentrantLock sampleWrites = new ReentrantLock();
 
     private Database(JdbcConnectionPool pool) {
         this.pool = pool;
@@ -166,6 +168,19 @@ public final class Database implements AutoCloseable {
     }
 
     /** Runs {@code work} in one transaction: all of it is stored, or none. */
+    /**
+     * A transaction that waits for the other writers of samples to finish theirs: each changes the per-login totals
+     * through V10's triggers, which concurrent transactions could lock in opposite orders (a deadlock).
+     */
+    <T> T inWriteTurn(String failure, SqlWork<T> work) {
+        sampleWrites.lock();
+        try {
+            return inTransaction(failure, work);
+        } finally {
+            sampleWrites.unlock();
+        }
+    }
+
     <T> T inTransaction(String failure, SqlWork<T> work) {
         try (Connection conn = connection()) {
             conn.setAutoCommit(false);
@@ -176,6 +191,27 @@ public final class Database implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 conn.rollback();
                 throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(failure, e);
+        }
+    }
+
+    /**
+     * Runs the reads of {@code work} on one snapshot of the whole database, so that several queries agree with each
+     * other as the parts of one statement do, whatever a writer commits meanwhile.
+     */
+    <T> T inSnapshot(String failure, SqlWork<T> work) {
+        try (Connection conn = connection()) {
+            int isolation = conn.getTransactionIsolation();
+            conn.setAutoCommit(false);
+            conn.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            try {
+                return work.run(conn);
+            } finally {
+                conn.rollback();
+                conn.setTransactionIsolation(isolation);
+                conn.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new StoreException(failure, e);

@@ -8,6 +8,8 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Binding and reading of the optional and time values every store class needs. */
@@ -54,5 +56,21 @@ final class Jdbc {
 
     static Optional<Instant> time(ResultSet rs, String column) throws SQLException {
         return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+    }
+
+    /** A TIMESTAMP WITH TIME ZONE as H2 hands it to a trigger. */
+    static Optional<Instant> instant(Object value) {
+        return Optional.ofNullable((OffsetDateTime) value).map(OffsetDateTime::toInstant);
+    }
+
+    /** Each column of {@code table} by its name, at its index in the rows H2 hands a trigger (from 0). */
+    static Map<String, Integer> columnPositions(Connection conn, String schema, String table) throws SQLException {
+        Map<String, Integer> positions = new HashMap<>();
+        try (ResultSet rs = conn.getMetaData().getColumns(null, schema, table, null)) {
+            while (rs.next()) {
+                positions.put(rs.getString("COLUMN_NAME"), rs.getInt("ORDINAL_POSITION") - 1);
+            }
+        }
+        return positions;
     }
 }

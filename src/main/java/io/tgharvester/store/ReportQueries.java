@@ -6,7 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,7 +25,6 @@ import java.util.Optional;
 public final class ReportQueries {
     /** A threat score at or above this counts as high severity (Threat Grid scores run 0 to 100). */
     public static final int HIGH_THREAT_SCORE = 90;
-
 
     private static final String SECONDS_TO_RESULT = "DATEDIFF('SECOND', s.submitted_at, s.finished_at)";
 
@@ -55,6 +57,7 @@ public final class ReportQueries {
             return new Window(from, to, onlyConnection);
         }
 
+        /** No time bound (whatever the connection). */
         public boolean isAll() {
             return from.isEmpty() && to.isEmpty();
         }
@@ -80,74 +83,101 @@ public final class ReportQueries {
     public record Ranked(String name, long samples) {
     }
 
-    /**
-     * Per-login numbers, busiest submitter first, computed exactly as the {@code user_stats} view computes them
-     * (time to result of {@code succ} samples in whole seconds; percentiles by linear interpolation), plus the
-     * median and, once analyses have been parsed, threat scores.
-     */
-    public List<UserRow> users(Window window) {
-        return db.withConnection("cannot read per-user statistics", conn -> userRows(conn, window, true));
-    }
-
-    /** The same numbers for all samples in the window together (login empty): the organization's total. */
-    public UserRow total(Window window) {
-        return db.withConnection("cannot read total statistics", conn -> userRows(conn, window, false).get(0));
+    /** The per-login rows, busiest submitter first, and the organization's total row (login empty). */
+    public record Users(List<UserRow> users, UserRow total) {
+        public Users {
+            users = List.copyOf(users);
+        }
     }
 
     /**
-     * Reads samples through the covering samples_user_stats index (V7), whatever the window: H2 would otherwise
-     * pick the submitted_at index and fetch every whole row, several times slower at a million samples.
+     * Per-login numbers, computed as the {@code user_stats} view computes them (time to result of {@code succ} samples
+     * in whole seconds; percentiles by linear interpolation), plus the median and, once analyses have been parsed,
+     * threat scores; and the same for all samples in the window together.
+     *
+     * <p>All time, they come from the per-login totals that V10's triggers keep, whatever the number of samples. A
+     * window counts the samples submitted in it, so its cost grows with the samples it holds.
      */
-    private static List<UserRow> userRows(Connection conn, Window window, boolean perLogin) throws SQLException {
-        boolean threat = Jdbc.anyAnalysisParsed(conn);
-        String threatColumns = threat ? """
-                ,
-                CAST(AVG(a.threat_score) AS DOUBLE PRECISION)                  AS mean_threat_score,
-                CAST(MAX(a.threat_score) AS DOUBLE PRECISION)                  AS max_threat_score,
-                SUM(CASE WHEN a.threat_score >= ? THEN 1 ELSE 0 END)           AS high_severity""" : "";
-        String threatJoin = threat ? "\nLEFT JOIN analysis a ON a.sample_id = s.id" : "";
-        String sql = """
-                SELECT %5$s AS login,
-                       COUNT(*)                                                        AS submissions,
-                       SUM(CASE WHEN s.state = 'succ' THEN 1 ELSE 0 END)               AS succeeded,
-                       SUM(CASE WHEN s.state = 'fail' THEN 1 ELSE 0 END)               AS failed,
-                       SUM(CASE WHEN s.state NOT IN ('succ', 'fail', 'stale') THEN 1 ELSE 0 END) AS pending,
-                       SUM(CASE WHEN s.state = 'stale' THEN 1 ELSE 0 END)              AS stale,
-                       MIN(s.submitted_at)                                             AS first_submitted_at,
-                       MAX(s.submitted_at)                                             AS last_submitted_at,
-                       CAST(AVG(CASE WHEN s.state = 'succ' THEN %1$s END) AS DOUBLE PRECISION)
-                                                                                       AS mean_seconds,
-                       CAST(PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY
-                           CASE WHEN s.state = 'succ' THEN %1$s END) AS DOUBLE PRECISION) AS median_seconds,
-                       CAST(PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY
-                           CASE WHEN s.state = 'succ' THEN %1$s END) AS DOUBLE PRECISION) AS p95_seconds%2$s
-                FROM samples s USE INDEX (samples_user_stats)%3$s
-                WHERE %4$s%6$s"""
-                .formatted(SECONDS_TO_RESULT, threatColumns, threatJoin,
-                        inWindow(window), perLogin ? "s.login" : "CAST(NULL AS VARCHAR)",
-                        perLogin ? "\nGROUP BY s.login\nORDER BY submissions DESC, s.login NULLS LAST" : "");
-        try (PreparedStatement st = conn.prepareStatement(sql)) {
-            int next = 1;
+    public Users users(Window window) {
+        return db.inSnapshot("cannot read per-user statistics", conn -> {
+            boolean threat = Jdbc.anyAnalysisParsed(conn);
+            Map<Optional<String>, UserTally> tallies = new HashMap<>();
+            // The totals are per login across connections: one connection's samples are counted in its window.
+            TallySql sql = window.isAll() && window.connection().isEmpty() ? TallySql.ALL_TIME : TallySql.in(window);
+            read(conn, sql.counts(), window, (login, rs) -> tallies.computeIfAbsent(login, l -> new UserTally())
+                    .addCounts(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), Jdbc.time(rs, "first"),
+                            Jdbc.time(rs, "last")));
+            read(conn, sql.resultTimes(), window, (login, rs) -> tallies.get(login)
+                    .addResultTime(rs.getLong(2), rs.getLong(3)));
             if (threat) {
-                st.setInt(next++, HIGH_THREAT_SCORE);
+                read(conn, sql.threatScores(), window, (login, rs) -> tallies.get(login)
+                        .addThreatScore(rs.getLong(2), rs.getLong(3)));
             }
-            bindWindow(st, next, window);
-            List<UserRow> rows = new ArrayList<>();
+            UserTally total = new UserTally();
+            List<UserRow> users = new ArrayList<>();
+            tallies.forEach((login, tally) -> {
+                users.add(tally.row(login, threat));
+                total.addAll(tally);
+            });
+            users.sort(Comparator.comparingLong(UserRow::submissions).reversed()
+                    .thenComparing(row -> row.login().orElse(null), Comparator.nullsLast(Comparator.naturalOrder())));
+            return new Users(users, total.row(Optional.empty(), threat));
+        });
+    }
+
+    /**
+     * The three queries a {@link UserTally} adds up, each one row per login (and time or score) with the login first:
+     * its counts and first and last submission, how many succ samples took each time to result, and how many
+     * analyses have each threat score.
+     */
+    private record TallySql(String counts, String resultTimes, String threatScores) {
+        static final TallySql ALL_TIME = new TallySql("""
+                SELECT login, submissions, succeeded, failed, stale, first_submitted_at AS first,
+                       last_submitted_at AS last
+                FROM user_totals""",
+                "SELECT login, seconds_to_result, samples FROM user_result_times",
+                "SELECT login, threat_score, samples FROM user_threat_scores");
+
+        /**
+         * The same sums over the samples submitted in the window, as V10 made the totals from every sample. Each reads
+         * the window's range of samples_submissions (V10), which holds all they need of a sample: H2 would otherwise
+         * pick the state index for {@code state = 'succ'} and visit every succeeded sample of all time.
+         */
+        static TallySql in(Window window) {
+            String where = inWindow(window);
+            return new TallySql("""
+                    SELECT s.login, COUNT(*),
+                           SUM(CASE WHEN s.state = 'succ' THEN 1 ELSE 0 END),
+                           SUM(CASE WHEN s.state = 'fail' THEN 1 ELSE 0 END),
+                           SUM(CASE WHEN s.state = 'stale' THEN 1 ELSE 0 END),
+                           MIN(s.submitted_at) AS first, MAX(s.submitted_at) AS last
+                    FROM samples s USE INDEX (samples_submissions)
+                    WHERE %1$s
+                    GROUP BY s.login""".formatted(where), """
+                    SELECT s.login, %2$s, COUNT(*)
+                    FROM samples s USE INDEX (samples_submissions)
+                    WHERE %1$s AND s.state = 'succ' AND s.finished_at IS NOT NULL
+                    GROUP BY s.login, %2$s""".formatted(where, SECONDS_TO_RESULT), """
+                    SELECT s.login, a.threat_score, COUNT(*)
+                    FROM samples s USE INDEX (samples_submissions) JOIN analysis a ON a.sample_id = s.id
+                    WHERE %1$s AND a.threat_score IS NOT NULL
+                    GROUP BY s.login, a.threat_score""".formatted(where));
+        }
+    }
+
+    @FunctionalInterface
+    private interface LoginRows {
+        void add(Optional<String> login, ResultSet rs) throws SQLException;
+    }
+
+    private static void read(Connection conn, String sql, Window window, LoginRows rows) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement(sql)) {
+            bindWindow(st, 1, window);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    Optional<ThreatStats> threatStats = threat
-                            ? Optional.of(new ThreatStats(optionalDouble(rs, "mean_threat_score"),
-                            optionalDouble(rs, "max_threat_score"), rs.getLong("high_severity")))
-                            : Optional.empty();
-                    rows.add(new UserRow(Optional.ofNullable(rs.getString("login")), rs.getLong("submissions"),
-                            rs.getLong("succeeded"), rs.getLong("failed"), rs.getLong("pending"),
-                            rs.getLong("stale"), Jdbc.time(rs, "first_submitted_at"),
-                            Jdbc.time(rs, "last_submitted_at"), optionalDouble(rs, "mean_seconds"),
-                            optionalDouble(rs, "median_seconds"), optionalDouble(rs, "p95_seconds"),
-                            threatStats));
+                    rows.add(Optional.ofNullable(rs.getString(1)), rs);
                 }
             }
-            return List.copyOf(rows);
         }
     }
 
@@ -221,8 +251,7 @@ public final class ReportQueries {
 
     /**
      * The window as a condition on {@code s.submitted_at}, with a parameter per bound present. A missing bound is
-     * left out of the SQL rather than bound as NULL, so that an all-time report can aggregate the covering
-     * samples_user_stats index instead of walking samples in submitted_at order.
+     * left out of the SQL rather than bound as NULL, so that H2 plans an open-ended window as a range, not a scan.
      */
     private static String inWindow(Window window) {
         List<String> conditions = new ArrayList<>();
@@ -243,10 +272,5 @@ public final class ReportQueries {
             st.setString(index++, window.connection().get());
         }
         return index;
-    }
-
-    private static Optional<Double> optionalDouble(ResultSet rs, String column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 }

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code succ} gets one {@code pending} artifact row per configured artifact in the same transaction, so no success
  * is ever lost between the state change and the download. A sample belongs to the connection that listed it first:
  * another connection that lists it too (two connections to one organization) leaves it alone.
+ *
+ * <p>Its writes take turns with every other connection's (the fetch and the state check run at the same time):
+ * each one also changes the rows of its samples' logins in the per-login totals (V10's triggers), which two
+ * transactions at once could lock in opposite orders and deadlock on.
  */
 public final class SampleStore {
     private static final Logger log = LoggerFactory.getLogger(SampleStore.class);
@@ -59,7 +63,7 @@ public final class SampleStore {
      * two pages neither loses the listing's progress nor moves the watermark ahead of what is stored.
      */
     public StoreOutcome storePage(List<Sample> samples, FetchPosition position, Instant now) {
-        return db.inTransaction("cannot store samples", conn -> {
+        return db.inWriteTurn("cannot store samples", conn -> {
             StoreOutcome outcome = upsert(conn, samples, now);
             savePosition(conn, position, now);
             return outcome;
@@ -75,7 +79,7 @@ public final class SampleStore {
             throw new IllegalArgumentException("a backfill of " + progress.connection() + " stores into the samples of "
                     + connection);
         }
-        return db.inTransaction("cannot store samples", conn -> {
+        return db.inWriteTurn("cannot store samples", conn -> {
             StoreOutcome outcome = upsert(conn, samples, now);
             BackfillStore.save(conn, progress, now);
             return outcome;
@@ -84,7 +88,7 @@ public final class SampleStore {
 
     /** Upserts samples listed outside the fetch stage; the fetch position stays as it is. */
     public StoreOutcome storePage(List<Sample> samples, Instant now) {
-        return db.inTransaction("cannot store samples", conn -> upsert(conn, samples, now));
+        return db.inWriteTurn("cannot store samples", conn -> upsert(conn, samples, now));
     }
 
     private StoreOutcome upsert(Connection conn, List<Sample> samples, Instant now) throws SQLException {
@@ -100,7 +104,7 @@ public final class SampleStore {
 
     /** Applies one bulk state answer. */
     public StoreOutcome applyStates(List<StateReport> reports, Instant now) {
-        return db.inTransaction("cannot store samples", conn -> {
+        return db.inWriteTurn("cannot store samples", conn -> {
             StoreOutcome outcome = StoreOutcome.NONE;
             try (Writes writes = new Writes(conn, reports.stream().map(StateReport::sampleId).toList())) {
                 for (StateReport report : reports) {
@@ -138,7 +142,7 @@ public final class SampleStore {
      * server clock that runs ahead or behind cannot make fresh samples look old. Returns how many.
      */
     public int markStale(Instant seenBefore, Instant now) {
-        return db.inTransaction("cannot mark stale samples", conn -> {
+        return db.inWriteTurn("cannot mark stale samples", conn -> {
             String unfinishedAndOld = " WHERE state NOT IN ('succ', 'fail', 'stale') AND first_seen_at < ?"
                     + " AND connection = ?";
             // Locked first, in key order as the other writers lock (see Writes), so a fetch cannot change one of

@@ -28,7 +28,8 @@ public final class Benchmarks {
         known.put("download", () -> DownloadBench.run(work("download")));
         known.put("memory", () -> MemoryBench.run(work("memory")));
         known.put("latency", () -> LatencyBench.run(work("latency")));
-        known.put("scale", () -> ScaleBench.run(work("scale")));
+        known.put("scale", () -> ScaleBench.run(work("scale"), List.of(args).subList(Math.min(1, args.length),
+                args.length)));
         known.put("startup", () -> StartupBench.run(work("startup")));
         known.put("faults", () -> FaultsBench.run(work("faults")));
         known.put("backlog", () -> BacklogBench.run(work("backlog"), option(args, "--samples",

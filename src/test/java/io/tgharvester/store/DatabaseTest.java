@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -70,5 +73,27 @@ class DatabaseTest {
 
         assertLoginRefused(dataDir, "harvester", "");
         Database.open(dataDir).close();
+    }
+
+    @Test
+    void readsInASnapshotSeeNothingCommittedAfterTheFirstEvenInTablesTheyReadLater() throws Exception {
+        try (Database db = Database.open(dir.resolve("snapshot"))) {
+            List<Long> seen = db.inSnapshot("reading", conn -> {
+                long samples = count(conn, "SELECT COUNT(*) FROM samples");
+                new JobRunStore(db).succeeded("fetch", Instant.parse("2026-11-20T10:00:00Z"));
+                return List.of(samples, count(conn, "SELECT COUNT(*) FROM job_runs"));
+            });
+
+            assertEquals(List.of(0L, 0L), seen);
+            assertEquals(1L, (long) db.withConnection("counting", conn -> count(conn, "SELECT COUNT(*) FROM job_runs")),
+                    "committed all the same");
+        }
+    }
+
+    private static long count(Connection conn, String sql) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }

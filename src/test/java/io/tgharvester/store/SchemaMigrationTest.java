@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tgharvester.TgJson;
+import io.tgharvester.api.StateReport;
 import io.tgharvester.correlate.Indicator;
+import io.tgharvester.store.ReportQueries.UserRow;
+import io.tgharvester.store.ReportQueries.Window;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -114,6 +117,36 @@ class SchemaMigrationTest {
         """,
     };
     private static final String ALICE_SHA256 = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
+
+    /**
+     * A harvest of 600 samples as a build with schema V9 stored it: five logins and none, every state, some without
+     * a submission time, finish times with and without fractions of a second, analyses with and without a threat
+     * score. Written against V9 and frozen with it, like {@link #ROWS_AT_V7}.
+     */
+    private static final String[] HARVEST_AT_V9 = {
+        """
+        INSERT INTO samples (id, login, state, submitted_at, finished_at, first_seen_at, last_checked_at, filename)
+        SELECT LPAD(CAST(X AS VARCHAR), 32, '0'),
+               CASE MOD(X, 6) WHEN 0 THEN NULL ELSE 'user' || MOD(X, 6) END,
+               CASE WHEN MOD(X * 7, 20) < 13 THEN 'succ' WHEN MOD(X * 7, 20) < 16 THEN 'fail'
+                    WHEN MOD(X * 7, 20) < 17 THEN 'stale' WHEN MOD(X * 7, 20) < 19 THEN 'run' ELSE 'wait' END,
+               CASE WHEN MOD(X, 97) = 0 THEN NULL
+                    ELSE DATEADD(SECOND, X * 1013, TIMESTAMP WITH TIME ZONE '2026-10-01 00:00:00Z') END,
+               CASE WHEN MOD(X * 7, 20) < 17
+                    THEN DATEADD(MILLISECOND, MOD(X * 331, 7) * 150 + (60 + MOD(X * 31, 900)) * 1000,
+                                 DATEADD(SECOND, X * 1013, TIMESTAMP WITH TIME ZONE '2026-10-01 00:00:00Z')) END,
+               DATEADD(SECOND, X * 1013 + 5, TIMESTAMP WITH TIME ZONE '2026-10-01 00:00:00Z'),
+               DATEADD(SECOND, X * 1013 + 600, TIMESTAMP WITH TIME ZONE '2026-10-01 00:00:00Z'),
+               'sample' || X || '.exe'
+        FROM SYSTEM_RANGE(1, 600)
+        """,
+        """
+        INSERT INTO analysis (sample_id, threat_score, parsed_at)
+        SELECT id, CASE WHEN MOD(CAST(id AS INT), 11) = 0 THEN NULL ELSE MOD(CAST(id AS INT) * 13, 101) END,
+               TIMESTAMP WITH TIME ZONE '2026-11-21 00:00:00Z'
+        FROM samples WHERE state = 'succ' AND MOD(CAST(id AS INT), 3) <> 0
+        """,
+    };
 
     @TempDir
     Path dataDir;
@@ -236,6 +269,55 @@ class SchemaMigrationTest {
                     Arrays.asList(BOB, "wait", "prep", at("10:03"))), new Queries(db).userQuery("""
                     SELECT sample_id, from_state, to_state, observed_at FROM state_changes
                     ORDER BY sample_id, observed_at""").rows());
+        }
+    }
+
+    @Test
+    void upgradingAHarvestFillsThePerLoginTotalsSoTheViewAndReportTellTheNumbersTheyToldBefore() throws Exception {
+        dataDirAt("9");
+        execute(HARVEST_AT_V9);
+        List<List<Object>> before = userStatsRows();
+
+        try (Database db = Database.open(dataDir)) {
+            List<List<Object>> after = userStatsRows();
+            assertEquals(6, after.size());
+            for (int i = 0; i < before.size(); i++) {
+                List<Object> was = before.get(i);
+                List<Object> is = after.get(i);
+                assertEquals(was.subList(0, 8), is.subList(0, 8), "user_stats, " + was.get(0));
+                assertEquals((Double) was.get(8), (Double) is.get(8), 1e-9, "mean, " + was.get(0));
+                assertEquals(was.get(9), is.get(9), "p95, " + was.get(0));
+            }
+            assertEquals(before.size(), after.size());
+
+            ReportQueries.Users report = new ReportQueries(db).users(Window.ALL);
+            List<UserRow> reported = new ArrayList<>(report.users());
+            reported.add(report.total());
+            ExactUserStats.assertAgree(ExactUserStats.rowsThenTotal(db, Window.ALL), reported, "report users");
+
+            // samples 14 and 17 were running and waiting
+            assertEquals(2, new SampleStore(db, List.of("analysis.json")).applyStates(List.of(
+                    new StateReport("%032d".formatted(14), "succ", Optional.empty()),
+                    new StateReport("%032d".formatted(17), "fail", Optional.empty())), NOW).changed());
+            List<UserRow> exact = ExactUserStats.rowsThenTotal(db, Window.ALL);
+            ExactUserStats.assertAgree(exact.subList(0, exact.size() - 1).stream().map(ExactUserStats::asInView)
+                    .toList(), ExactUserStats.userStatsView(db), "user_stats after the upgrade");
+        }
+    }
+
+    private List<List<Object>> userStatsRows() throws SQLException {
+        try (Connection conn = connect(); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM user_stats ORDER BY login NULLS LAST")) {
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int c = 1; c <= 10; c++) {
+                    row.add(rs.getObject(c) instanceof Number n && !(n instanceof Double) ? n.longValue()
+                            : rs.getObject(c));
+                }
+                rows.add(row);
+            }
+            return rows;
         }
     }
 
