@@ -39,21 +39,23 @@ public final class Soak {
         double hours = 24;
         double speed = 100;
         long killEvery = 40;
+        long seed = 2026;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--hours" -> hours = Double.parseDouble(args[++i]);
                 case "--speed" -> speed = Double.parseDouble(args[++i]);
                 case "--kill-every" -> killEvery = Durations.parse(args[++i]).toSeconds();
+                case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println("Usage: scripts/bench soak [--hours H (24)] [--speed X (100)] "
-                            + "[--kill-every 40s]");
+                            + "[--kill-every 40s] [--seed N (2026)]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
         }
         Path work = Files.createTempDirectory("tg-soak");
-        Outcome outcome = run(new Plan(hours, speed, Duration.ofSeconds(killEvery), 2026, work));
+        Outcome outcome = run(new Plan(hours, speed, Duration.ofSeconds(killEvery), seed, work));
         System.out.printf("soak: %.1f simulated hours at %.0fx in %s wall time, %d kills (SIGKILL) and restarts%n",
                 hours, speed, outcome.wallTime().truncatedTo(ChronoUnit.SECONDS), outcome.kills());
         System.out.println(outcome.reconciliation().table());
