@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -34,8 +35,15 @@ public final class Database implements AutoCloseable {
     private final JdbcConnectionPool pool;
     private final ReentrantLock sampleWrites = new ReentrantLock();
 
-    private Database(JdbcConnectionPool pool) {
+    /**
+     * The owner's first connection, kept open as long as this Database: H2 closes a database when its last connection
+     * closes, and whoever opened the file next (a {@code status} beside a starting daemon) would then hold its lock.
+     */
+    private final Optional<Connection> held;
+
+    private Database(JdbcConnectionPool pool, Optional<Connection> held) {
         this.pool = pool;
+        this.held = held;
     }
 
     /** Opens (creating and migrating as needed) the database of a data dir. */
@@ -46,12 +54,18 @@ public final class Database implements AutoCloseable {
         long giveUp = System.nanoTime() + LOCK_WAIT.toNanos();
         while (true) {
             // One connection held throughout, so H2 opens the file once rather than once per step; only opening it
-            // can meet a dead process's lock, as Flyway's connections then join the open database.
-            try (Connection owner = ownerConnection(url, secrets)) {
+            // can meet a dead process's lock, as Flyway's connections and the pool's then join the open database.
+            Connection owner = null;
+            try {
+                owner = ownerConnection(url, secrets);
                 SchemaMigration.migrate(url, ADMIN, secrets.admin(), dataDir);
                 setReaderPassword(owner, url, secrets);
-                return new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()));
-            } catch (SQLException e) {
+                return new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()), Optional.of(owner));
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(owner);
+                if (e instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
                 if (!lockedForAMoment(e) || System.nanoTime() > giveUp) {
                     throw new StoreException("cannot open the database", e);
                 }
@@ -137,7 +151,8 @@ public final class Database implements AutoCloseable {
             throw new StoreException("no harvester database in " + dataDir.toAbsolutePath()
                     + ": run `tg-harvester run --once` (or the demo) first, or point harvester.data-dir at it");
         }
-        return new Database(JdbcConnectionPool.create(readerUrl(dataDir), READER, readerPassword(dataDir)));
+        return new Database(JdbcConnectionPool.create(readerUrl(dataDir), READER, readerPassword(dataDir)),
+                Optional.empty());
     }
 
     /** The read-only user's password: the data dir's secret, or V3's for a database no newer harvester opened. */
@@ -235,6 +250,18 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.dispose();
+        held.ifPresent(Database::closeQuietly);
+    }
+
+    private static void closeQuietly(Connection conn) {
+        if (conn == null) {
+            return;
+        }
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            log.debug("event=database-close-failed error=\"{}\"", e.getMessage());
+        }
     }
 
     static String url(Path dataDir, String extra) {
