@@ -1,7 +1,6 @@
 package io.tgharvester.bench;
 
 import com.squareup.moshi.Moshi;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -35,7 +34,8 @@ public final class NaiveHarvest {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var json = new Moshi.Builder().build().adapter(Map.class);
         List<String> succeeded = new ArrayList<>();
-        for (int offset = 0; ; ) {
+        int offset = 0;
+        while (true) {
             String url = base + "/api/v2/samples?org_only=True&after=" + URLEncoder.encode(args[2],
                     StandardCharsets.UTF_8) + "&limit=" + LIMIT + "&offset=" + offset;
             Map<?, ?> data = (Map<?, ?>) json.fromJson(http.send(get(url, key),
@@ -68,7 +68,7 @@ public final class NaiveHarvest {
         System.out.println(files);
     }
 
-    private static HttpRequest get(String url, String key) throws IOException {
+    private static HttpRequest get(String url, String key) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "bearer " + key).build();
     }
 }
