@@ -19,7 +19,8 @@ final class ConnectionsListCommand implements Callable<Integer> {
     private ConnectionsCommand parent;
     @Mixin
     private ConfigOptions config;
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table",
+            description = "table, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
     private Format format;
 
     @Override

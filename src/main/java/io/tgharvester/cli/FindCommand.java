@@ -28,7 +28,8 @@ final class FindCommand implements Callable<Integer> {
     private What what;
     @Option(names = "--limit", defaultValue = "100", description = "At most this many samples (default: ${DEFAULT-VALUE}).")
     private int limit;
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table",
+            description = "table, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
     private Format format;
 
     /** Exactly one thing to look for. */

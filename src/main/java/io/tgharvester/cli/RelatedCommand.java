@@ -32,7 +32,8 @@ final class RelatedCommand implements Callable<Integer> {
     @Option(names = "--common-above", defaultValue = "" + RelatedSamples.DEFAULT_COMMON_ABOVE,
             description = "Leave out values shared with more than this many samples (default: ${DEFAULT-VALUE}).")
     private int commonAbove;
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table",
+            description = "table, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
     private Format format;
 
     @Override

@@ -21,7 +21,8 @@ final class SqlCommand implements Callable<Integer> {
     private ConfigOptions config;
     @Parameters(index = "0", paramLabel = "QUERY", description = "e.g. \"SELECT login, COUNT(*) FROM samples GROUP BY login\"")
     private String query;
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table",
+            description = "table, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
     private Format format;
 
     @Override

@@ -22,7 +22,8 @@ final class StatusCommand implements Callable<Integer> {
     private Main main;
     @Mixin
     private ConfigOptions config;
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table",
+            description = "table, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
     private Format format;
     @Mixin
     private ConnectionOption connection;
