@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * it can be resumed, a refused name, a call still failing after its own retries while the server answers most calls)
  * are recorded on its row and retried after a {@link RetryDelay}; failures of the server (a refused key, an untrusted
  * certificate, a Retry-After, a server that looks down) end the round, as the rest would fail the same way:
- * downloads already running finish, no new one starts.
+ * downloads already running finish, no new one starts. Whole artifacts go to a {@link GroupCommit}, which makes them
+ * durable and done in groups while the next downloads run.
  */
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);

@@ -23,6 +23,8 @@ import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.Sample;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
+import io.tgharvester.config.ConfigLoader;
+import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.store.ArtifactStore;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
@@ -37,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +52,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArtifactCollectorTest {
+    private static final HarvesterConfig SHIPPED = new ConfigLoader(Map.of(), Optional.empty())
+            .load(Optional.empty(), Map.of("tg.api-key", "shipped-defaults"));
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final String ID = TgJson.id(42);
     private static final String BASE = "/api/v2/samples/" + ID + "/";
@@ -84,11 +89,11 @@ class ArtifactCollectorTest {
         return collector(wm.baseUrl(), concurrency);
     }
 
-    /** The defaults of conf/harvester.properties: retries after 5 s, doubling up to 1 h. */
+    /** The retry delays of conf/harvester.properties (download.retry-base, doubling up to download.retry-max). */
     private ArtifactCollector collector(String baseUrl, int concurrency) {
         ThreatGridClient client = TestApi.client(baseUrl);
         return new ArtifactCollector(client, new ArtifactStore(db), new ArtifactFiles(dataDir), clock,
-                new RetryDelay(Duration.ofSeconds(5), Duration.ofHours(1), new Random(1)), concurrency);
+                new RetryDelay(SHIPPED.retryBase(), SHIPPED.retryMax(), new Random(1)), concurrency);
     }
 
     private static byte[] body(String name) {
@@ -154,12 +159,12 @@ class ArtifactCollectorTest {
         assertTrue(filesOnDisk().stream().noneMatch(p -> p.getFileName().toString().contains("pcap")));
 
         stubAll();
-        clock.advance(Duration.ofSeconds(4));
+        clock.advance(SHIPPED.retryBase().minusMillis(1));
         collector().run();
         assertEquals("failed", rows("SELECT status FROM artifacts WHERE name = 'network.pcap'").get(0).get(0),
                 "not retried before its retry time");
 
-        clock.advance(Duration.ofSeconds(6));
+        clock.advance(SHIPPED.retryBase().plusMillis(1));
         collector().run();
         assertEquals(List.of(List.of("done", 2)),
                 rows("SELECT status, attempts FROM artifacts WHERE name = 'network.pcap'"));
@@ -405,8 +410,9 @@ class ArtifactCollectorTest {
             assertEquals(List.of("failed", 1), row.subList(0, 2));
             assertTrue(row.get(2).toString().startsWith("gave up after 3 resumes: "), row.get(2).toString());
             Duration firstWait = Duration.between(T0, nextAttempt());
-            assertTrue(firstWait.compareTo(Duration.ofSeconds(5)) >= 0
-                    && firstWait.compareTo(Duration.ofSeconds(10)) < 0, "retried 5-10 s later: " + firstWait);
+            Duration base = SHIPPED.retryBase();
+            assertTrue(firstWait.compareTo(base) >= 0 && firstWait.compareTo(base.multipliedBy(2)) < 0,
+                    "retried one to two retry-base later: " + firstWait);
             assertFalse(Files.exists(pcapFile()));
             assertTrue(filesOnDisk().isEmpty(), "no .part is left: " + filesOnDisk());
 
@@ -417,8 +423,8 @@ class ArtifactCollectorTest {
             assertEquals(List.of(List.of("failed", 2)),
                     rows("SELECT status, attempts FROM artifacts WHERE name = '" + PCAP + "'"));
             Duration secondWait = Duration.between(clock.instant(), nextAttempt());
-            assertTrue(secondWait.compareTo(Duration.ofSeconds(10)) >= 0
-                    && secondWait.compareTo(Duration.ofSeconds(20)) < 0, "doubled: " + secondWait);
+            assertTrue(secondWait.compareTo(base.multipliedBy(2)) >= 0
+                    && secondWait.compareTo(base.multipliedBy(4)) < 0, "doubled: " + secondWait);
             assertTrue(filesOnDisk().isEmpty(), "no .part is left: " + filesOnDisk());
         }
     }
