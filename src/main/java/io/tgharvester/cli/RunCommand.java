@@ -85,8 +85,9 @@ final class RunCommand implements Callable<Integer> {
         try {
             opened = Optional.of(Database.openReadOnly(cfg.dataDir()));
             Database reader = opened.get();
-            ConsoleServer server = console.start(main, cfg, reader, HarvestMetrics.of(reader, pipeline),
-                    Optional.of(harvester::pausedUntil));
+            // Its health judges the stages this process runs: with --connection, that connection's alone.
+            ConsoleServer server = console.start(main, cfg.withConnections(connections), reader,
+                    HarvestMetrics.of(reader, pipeline), Optional.of(harvester::pausedUntil));
             runDaemon(harvester, cfg, connections, () -> {
                 server.close();
                 reader.close();

@@ -109,6 +109,14 @@ public record HarvesterConfig(
                         + String.join(", ", connections.stream().map(ConnectionConfig::alias).toList())));
     }
 
+    /** The same configuration with only {@code chosen} as its connections: what one process harvests. */
+    public HarvesterConfig withConnections(List<ConnectionConfig> chosen) {
+        return new HarvesterConfig(apiKey, baseUrl, authMode, httpTimeout, callRetries, caFile, pinsSha256, dataDir,
+                fetchInterval, stateInterval, downloadInterval, fetchOverlap, initialLookback, staleAfter, pageSize,
+                artifacts, retryBase, retryMax, downloadConcurrency, backoffBase, backoffMax, oncePatience,
+                reportSchedule, List.copyOf(chosen), backfill, console, analyzers);
+    }
+
     /**
      * The connections a command works with: the one {@code alias} names (refused when it is disabled), or else every
      * enabled one.

@@ -211,6 +211,17 @@ class MetricsAndHealthTest {
     }
 
     @Test
+    void healthJudgesTheStagesOfTheConnectionsAProcessHarvestsAndTheSharedParse() {
+        HarvesterConfig config = ConsoleHarvest.config(dataDir, Map.of("tg.base-url", wm.baseUrl(),
+                "tg.connections.eu.base-url", wm.baseUrl(), "tg.connections.eu.api-key", "eu-key"));
+        assertEquals(List.of("fetch", "state", "download", "fetch:eu", "state:eu", "download:eu", "parse"),
+                List.copyOf(HealthCheck.intervals(config).keySet()));
+        // run --connection eu --serve hands the console the connection it harvests
+        assertEquals(List.of("fetch:eu", "state:eu", "download:eu", "parse"), List.copyOf(HealthCheck.intervals(
+                config.withConnections(config.harvested(Optional.of("eu")))).keySet()));
+    }
+
+    @Test
     void aRefusedKeyOfOneConnectionFailsItsOwnStagesWhileTheOtherConnectionsCallsGoOn() throws Exception {
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of()))));
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).atPriority(1)
