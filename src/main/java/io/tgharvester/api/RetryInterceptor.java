@@ -49,6 +49,11 @@ final class RetryInterceptor implements Interceptor {
         return retries.get();
     }
 
+    /** The longest wait, a Retry-After included, that one call waits out before it is sent again. */
+    Duration longestWait() {
+        return policy.maxWait();
+    }
+
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();

@@ -161,6 +161,11 @@ public final class ThreatGridClient {
         return retrier.retries();
     }
 
+    /** The longest Retry-After a call waits out itself (harvester.retry.max-wait); a longer one is the schedule's. */
+    public Duration longestRetryWait() {
+        return retrier.longestWait();
+    }
+
     /**
      * Cancels every call in progress, from any thread: its caller gets an {@link ApiUnavailable} at once, a retry
      * waiting its turn included, and an artifact being streamed is cut off. For a harvester that is stopping.

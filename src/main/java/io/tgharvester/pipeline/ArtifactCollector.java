@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * Downloads every due artifact, {@code concurrency} at a time. Failures of one artifact (a stream cut more often than
  * it can be resumed, a refused name, a call still failing after its own retries while the server answers most calls)
  * are recorded on its row and retried after a {@link RetryDelay}; failures of the server (a refused key, an untrusted
- * certificate, a Retry-After, a server that looks down) end the round, as the rest would fail the same way:
- * downloads already running finish, no new one starts. Whole artifacts go to a {@link GroupCommit}, which makes them
- * durable and done in groups while the next downloads run.
+ * certificate, a Retry-After longer than a call waits out, a server that looks down) end the round, as the rest would
+ * fail the same way: downloads already running finish, no new one starts. Whole artifacts go to a
+ * {@link GroupCommit}, which makes them durable and done in groups while the next downloads run.
  */
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
@@ -196,10 +196,15 @@ public final class ArtifactCollector implements Stage {
         return new Result(Kind.STOPPED, 0);
     }
 
-    /** A 5xx, 429 or lost connection left after the call's own retries, with no Retry-After, from a server that is up. */
+    /**
+     * A 5xx, 429 or lost connection left after the call's own retries, from a server that is up, asking for no longer
+     * a wait than a call waits out itself: that artifact's failure, retried soon. A longer Retry-After is the
+     * schedule's pause (harvester.retry.max-wait).
+     */
     private boolean passing(RuntimeException e) {
         return e instanceof ApiException api && (api instanceof ApiUnavailable || api instanceof RateLimited)
-                && api.retryAfter().isEmpty() && !client.recentCalls().serverDown();
+                && api.retryAfter().map(wait -> wait.compareTo(client.longestRetryWait()) <= 0).orElse(true)
+                && !client.recentCalls().serverDown();
     }
 
     /** The next download or commit to end; empty when this thread is interrupted (shutting down). */

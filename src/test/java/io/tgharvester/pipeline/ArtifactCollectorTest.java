@@ -19,6 +19,7 @@ import io.tgharvester.TestApi;
 import io.tgharvester.TestClock;
 import io.tgharvester.TgJson;
 import io.tgharvester.api.ApiUnavailable;
+import io.tgharvester.api.RateLimited;
 import io.tgharvester.api.AuthenticationFailed;
 import io.tgharvester.api.Sample;
 import io.tgharvester.api.ThreatGridClient;
@@ -265,6 +266,29 @@ class ArtifactCollectorTest {
         assertEquals(List.of(List.of(3L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'done'"));
         assertEquals(TestApi.PACKAGED_RETRIES.attempts(),
                 wm.findAll(getRequestedFor(urlPathEqualTo(BASE + "processes.json"))).size());
+    }
+
+    @Test
+    void aRetryAfterACallWaitsOutThatOutlastsItsAttemptsFailsThatArtifactAloneAndTheRoundGoesOn() {
+        stubAll();
+        wm.stubFor(get(BASE + "processes.json").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
+
+        collector(1).run();
+
+        assertEquals(List.of(List.of("processes.json")), rows("SELECT name FROM artifacts WHERE status = 'failed'"));
+        assertEquals(List.of(List.of(3L)), rows("SELECT COUNT(*) FROM artifacts WHERE status = 'done'"));
+    }
+
+    @Test
+    void aRetryAfterLongerThanACallWaitsOutEndsTheRoundForTheSchedulesPause() {
+        stubAll();
+        wm.stubFor(get(BASE + "analysis.json").willReturn(aResponse().withStatus(429).withHeader("Retry-After",
+                "600")));
+
+        RateLimited limited = assertThrows(RateLimited.class, () -> collector(1).run());
+
+        assertEquals(Optional.of(Duration.ofSeconds(600)), limited.retryAfter());
+        assertEquals(List.of(), rows("SELECT name FROM artifacts WHERE status = 'failed'"), "no artifact's fault");
     }
 
     @Test
