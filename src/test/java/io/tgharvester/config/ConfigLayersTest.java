@@ -20,6 +20,8 @@ class ConfigLayersTest {
     void eachLayerOverridesTheOnesBeforeItAndIsNamedWithWhereItSetTheValue() throws IOException {
         String shipped = new String(ConfigLoader.class.getResourceAsStream("/harvester.properties").readAllBytes(),
                 java.nio.charset.StandardCharsets.UTF_8);
+        // Nothing is harvested here: the overlap and the other keys are moved off their defaults only to see which
+        // layer each value comes from.
         Path installed = Files.writeString(dir.resolve("harvester.properties"), shipped
                 .replace("harvester.fetch-interval=60s", "harvester.fetch-interval=30s")
                 .replace("harvester.fetch-overlap=10m", "harvester.fetch-overlap=20m")

@@ -56,15 +56,20 @@ class HarvestSchedulerTest {
         return new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), values);
     }
 
-    @Test
-    void aFailedDownloadIsRetriedWhenItIsDueNotAtTheNextDownloadInterval() throws Exception {
+    /** A sample listed as succeeded an hour ago, whose artifacts the server serves; its id. */
+    private static String succeededSample(int n) {
         Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        String id = TgJson.id(13);
+        String id = TgJson.id(n);
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
-                TgJson.sample(13, "succ", "hal", submitted))))));
+                TgJson.sample(n, "succ", "hal", submitted))))));
         wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
         wm.stubFor(get(urlPathMatching("/api/v2/samples/" + id + "/.*")).willReturn(aResponse().withBody("bytes")));
-        String analysis = "/api/v2/samples/" + id + "/analysis.json";
+        return id;
+    }
+
+    @Test
+    void aFailedDownloadIsRetriedWhenItIsDueNotAtTheNextDownloadInterval() throws Exception {
+        String analysis = "/api/v2/samples/" + succeededSample(13) + "/analysis.json";
         wm.stubFor(get(analysis).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson(TgJson.error(404, "Record not found"))).willSetStateTo("recovered"));
         wm.stubFor(get(analysis).inScenario("flaky").whenScenarioStateIs("recovered")
@@ -99,13 +104,7 @@ class HarvestSchedulerTest {
      */
     @Test
     void aDownloadRoundCutShortByAPauseRunsAgainWhenThePauseEndsNotAtTheNextInterval() throws Exception {
-        Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        String id = TgJson.id(14);
-        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).willReturn(okJson(TgJson.page(0, 100, List.of(
-                TgJson.sample(14, "succ", "hal", submitted))))));
-        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
-        wm.stubFor(get(urlPathMatching("/api/v2/samples/" + id + "/.*")).willReturn(aResponse().withBody("bytes")));
-        String analysis = "/api/v2/samples/" + id + "/analysis.json";
+        String analysis = "/api/v2/samples/" + succeededSample(14) + "/analysis.json";
         // longer than harvester.retry.max-wait (5 s): not the call's to wait out but the schedule's pause
         wm.stubFor(get(analysis).inScenario("limited").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "6")).willSetStateTo("free"));
