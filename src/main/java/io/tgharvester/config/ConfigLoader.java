@@ -3,8 +3,10 @@ package io.tgharvester.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +50,13 @@ public final class ConfigLoader {
             "harvester.console.health-factor",
             "harvester.plugins-dir", "harvester.analyze.attempts", "harvester.analyze.retry-base",
             "harvester.analyze.retry-max", "harvester.analyze.timeout",
-            "harvester.alert.min-threat-score", "harvester.alert.webhook-url", "harvester.alert.webhook-timeout");
+            "harvester.alert.min-threat-score", "harvester.alert.webhook-url", "harvester.alert.webhook-timeout",
+            "harvester.db.url", "harvester.db.user", "harvester.db.password", "harvester.db.password-file",
+            "harvester.db.pool-size", "harvester.cluster.node-id", "harvester.cluster.claim-lease");
 
     /** Environment names kept for the documented short spellings. */
-    private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir");
+    private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir",
+            "TG_DB_URL", "harvester.db.url", "TG_DB_USER", "harvester.db.user", "TG_DB_PASSWORD", "harvester.db.password");
 
     private final Map<String, String> environment;
     private final Optional<Path> installedConfig;
@@ -189,7 +194,41 @@ public final class ConfigLoader {
                 new HarvesterConfig.BackfillSettings(duration(v, "harvester.backfill.window"),
                         wholeNumber(v, "harvester.backfill.rate", 1, 6000)),
                 console(v),
-                analyzers(v));
+                analyzers(v),
+                database(v));
+    }
+
+    private static DatabaseSettings database(Map<String, String> v) {
+        String url = v.getOrDefault("harvester.db.url", "").strip();
+        String nodeId = v.getOrDefault("harvester.cluster.node-id", "").strip();
+        return new DatabaseSettings(url.isEmpty() ? Optional.empty() : Optional.of(url),
+                v.getOrDefault("harvester.db.user", "").strip(), databasePassword(v),
+                wholeNumber(v, "harvester.db.pool-size", 2, 200), nodeId.isEmpty() ? hostName() : nodeId,
+                duration(v, "harvester.cluster.claim-lease"));
+    }
+
+    /** harvester.db.password, else the first line of the file harvester.db.password-file names, else none. */
+    private static String databasePassword(Map<String, String> v) {
+        String direct = v.getOrDefault("harvester.db.password", "");
+        String file = v.getOrDefault("harvester.db.password-file", "").strip();
+        if (!direct.isEmpty() || file.isEmpty()) {
+            return direct;
+        }
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the database password from harvester.db.password-file " + file
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** A node's id by default: its host's name, which tells an operator where it runs. */
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.:-]", "-");
+        } catch (UnknownHostException e) {
+            return "node";
+        }
     }
 
     private static ConsoleSettings console(Map<String, String> v) {

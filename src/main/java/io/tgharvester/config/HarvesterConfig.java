@@ -40,7 +40,8 @@ public record HarvesterConfig(
         List<ConnectionConfig> connections,
         BackfillSettings backfill,
         ConsoleSettings console,
-        AnalyzerSettings analyzers) {
+        AnalyzerSettings analyzers,
+        DatabaseSettings database) {
 
     /**
      * The daemon's scheduled HTML report: a Quartz cron expression (seconds first, e.g. {@code 0 0 6 * * ?}) read in
@@ -114,7 +115,7 @@ public record HarvesterConfig(
         return new HarvesterConfig(apiKey, baseUrl, authMode, httpTimeout, callRetries, caFile, pinsSha256, dataDir,
                 fetchInterval, stateInterval, downloadInterval, fetchOverlap, initialLookback, staleAfter, pageSize,
                 artifacts, retryBase, retryMax, downloadConcurrency, backoffBase, backoffMax, oncePatience,
-                reportSchedule, List.copyOf(chosen), backfill, console, analyzers);
+                reportSchedule, List.copyOf(chosen), backfill, console, analyzers, database);
     }
 
     /**

@@ -25,6 +25,8 @@ public final class Redaction {
      * (Slack's, Discord's) or its query, besides any user info.
      */
     private static final Pattern SECRET_URL_KEY = Pattern.compile("(?i)(.*[-._])?webhook-url");
+    /** A JDBC URL may carry the database password among its parameters (PostgreSQL's {@code ?password=}). */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([?&;]password=)[^&;\\s\"'<>]+");
 
     private Redaction() {
     }
@@ -35,7 +37,8 @@ public final class Redaction {
         }
         String once = QUERY_KEY.matcher(text).replaceAll("$1***");
         String twice = BEARER.matcher(once).replaceAll("$1***");
-        return USER_INFO.matcher(BASIC.matcher(twice).replaceAll("$1***")).replaceAll("$1***@");
+        String thrice = URL_PASSWORD.matcher(twice).replaceAll("$1***");
+        return USER_INFO.matcher(BASIC.matcher(thrice).replaceAll("$1***")).replaceAll("$1***@");
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -55,6 +56,9 @@ public final class ArtifactCollector implements Stage {
     private final Transfers transfers = new Transfers();
     private final ArtifactDownload download;
     private final ThreatGridClient client;
+    /** Whether this round claimed any artifact; when its claims were last taken or renewed (System.nanoTime). */
+    private boolean claimedAny;
+    private long claimsRenewedAt;
 
     public ArtifactCollector(ThreatGridClient client, ArtifactStore store, ArtifactFiles files, Clock clock,
                              RetryDelay retryDelay, int concurrency) {
@@ -77,6 +81,7 @@ public final class ArtifactCollector implements Stage {
     @Override
     public int run() {
         Instant roundStart = clock.instant();
+        claimedAny = false;
         Tally tally = new Tally();
         int downloads = concurrency * DOWNLOADS_PER_SLOT;
         Semaphore slots = new Semaphore(concurrency);
@@ -120,9 +125,16 @@ public final class ArtifactCollector implements Stage {
                     pool.execute(() -> ended.add(new Ended(task, stoppingOnSurprise(serverFailure,
                             () -> downloadUnlessRoundEnded(task, new Slot(slots), serverFailure, commits)), true)));
                 }
-                Optional<Ended> next = running.isEmpty() ? Optional.empty() : await(ended);
-                if (next.isEmpty()) {
+                if (running.isEmpty()) {
                     break;
+                }
+                renewClaimsWhenDue();
+                Optional<Ended> next = await(ended);
+                if (next.isEmpty()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        break;
+                    }
+                    continue;
                 }
                 Ended end = next.get();
                 if (end.download()) {
@@ -135,6 +147,10 @@ public final class ArtifactCollector implements Stage {
             }
         } finally {
             pool.shutdownNow();
+            if (claimedAny) {
+                // Every download of the round has ended: what this node still claims, it left undone (stopped).
+                store.releaseClaims();
+            }
         }
         if (serverFailure.get() != null) {
             throw serverFailure.get();
@@ -154,8 +170,22 @@ public final class ArtifactCollector implements Stage {
         if (queued.isEmpty()) {
             store.due(roundStart, BATCH + running.size()).stream().filter(t -> !running.contains(key(t)))
                     .forEach(queued::add);
+            claimedAny |= !queued.isEmpty();
+            claimsRenewedAt = System.nanoTime();
         }
         return queued.poll();
+    }
+
+    /** Renews this node's claims every quarter lease while the round runs, however long one download takes. */
+    private void renewClaimsWhenDue() {
+        if (System.nanoTime() - claimsRenewedAt >= renewEvery().toNanos()) {
+            store.renewClaims(clock.instant());
+            claimsRenewedAt = System.nanoTime();
+        }
+    }
+
+    private Duration renewEvery() {
+        return store.claimLease().dividedBy(4);
     }
 
     private static String key(ArtifactTask task) {
@@ -207,10 +237,13 @@ public final class ArtifactCollector implements Stage {
                 && !client.recentCalls().serverDown();
     }
 
-    /** The next download or commit to end; empty when this thread is interrupted (shutting down). */
-    private static Optional<Ended> await(BlockingQueue<Ended> ended) {
+    /**
+     * The next download or commit to end; empty when none ended within the claims' renewal period, or when this
+     * thread is interrupted (shutting down).
+     */
+    private Optional<Ended> await(BlockingQueue<Ended> ended) {
         try {
-            return Optional.of(ended.take());
+            return Optional.ofNullable(ended.poll(renewEvery().toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

@@ -4,6 +4,7 @@ import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.artifacts.ArtifactFiles;
 import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.store.ArtifactStore;
+import io.tgharvester.store.Claimant;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.SampleStore;
 import java.time.Clock;
@@ -41,7 +42,8 @@ final class ConnectionPipeline {
                 new ConnectionStage(new SampleFetcher(client, samples, clock, config.fetchOverlap(),
                         config.initialLookback(), config.pageSize()), alias),
                 new ConnectionStage(new StateChecker(client, samples, clock, config.staleAfter()), alias),
-                new ArtifactCollector(client, new ArtifactStore(db, alias), files, clock,
+                new ArtifactCollector(client, new ArtifactStore(db, alias,
+                        new Claimant(config.database().nodeId(), config.database().claimLease())), files, clock,
                         new RetryDelay(config.retryBase(), config.retryMax(), new Random()),
                         config.downloadConcurrency()));
     }

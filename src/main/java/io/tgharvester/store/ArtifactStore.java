@@ -3,6 +3,7 @@ package io.tgharvester.store;
 import io.tgharvester.config.ConnectionConfig;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,45 +11,98 @@ import java.util.Optional;
 
 /**
  * The download queue of one connection's samples (each is downloaded with its own connection's client): artifact rows
- * move from pending to done, absent, or failed (and back when retried).
+ * move from pending to done, absent, or failed (and back when retried). A node takes the artifacts it downloads by
+ * claiming them for a lease (V15), so that nodes sharing the database never download one twice; recording an outcome
+ * releases the claim, and a dead node's claims expire.
  */
 public final class ArtifactStore {
     private static final String OF_CONNECTION = "sample_id IN (SELECT id FROM samples WHERE connection = ?)";
+    /** The claims a node may take: none, an expired one, or its own (from a run it did not end cleanly). */
+    private static final String CLAIMABLE = "(claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)";
+    private static final String RELEASED = "claimed_by = NULL, claimed_until = NULL";
 
     private final Database db;
     private final String connection;
+    private final Claimant claimant;
 
-    /** The queue of the default connection. */
+    /** The queue of the default connection, claimed by a process that works alone. */
     public ArtifactStore(Database db) {
-        this(db, ConnectionConfig.DEFAULT);
+        this(db, ConnectionConfig.DEFAULT, Claimant.ALONE);
     }
 
-    public ArtifactStore(Database db, String connection) {
+    public ArtifactStore(Database db, String connection, Claimant claimant) {
         this.db = db;
         this.connection = connection;
+        this.claimant = claimant;
     }
 
-    /** Artifacts to download now: pending ones and failed ones whose retry time has come. */
+    /**
+     * Artifacts to download now, claimed for this node until {@code now} plus its lease: pending ones and failed ones
+     * whose retry time has come, that no other node holds. Rows another node is claiming at this moment are skipped,
+     * not waited for.
+     */
     public List<ArtifactTask> due(Instant now, int limit) {
-        return db.withConnection("cannot read the download queue", conn -> {
+        return db.inTransaction("cannot claim from the download queue", conn -> {
+            List<ArtifactTask> tasks = new ArrayList<>();
             try (PreparedStatement st = conn.prepareStatement("""
                     SELECT sample_id, name, attempts FROM artifacts
                     WHERE status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                        AND %s
+                        AND %s AND %s
                     ORDER BY next_attempt_at NULLS FIRST, sample_id, name
-                    LIMIT ?""".formatted(OF_CONNECTION))) {
+                    LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(CLAIMABLE, OF_CONNECTION))) {
                 Jdbc.setTime(st, 1, now);
-                st.setString(2, connection);
-                st.setInt(3, limit);
-                List<ArtifactTask> tasks = new ArrayList<>();
+                Jdbc.setTime(st, 2, now);
+                st.setString(3, claimant.node());
+                st.setString(4, connection);
+                st.setInt(5, limit);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         tasks.add(new ArtifactTask(rs.getString(1), rs.getString(2), rs.getInt(3)));
                     }
                 }
-                return tasks;
+            }
+            try (PreparedStatement st = conn.prepareStatement(
+                    "UPDATE artifacts SET claimed_by = ?, claimed_until = ? WHERE sample_id = ? AND name = ?")) {
+                for (ArtifactTask task : tasks) {
+                    st.setString(1, claimant.node());
+                    Jdbc.setTime(st, 2, now.plus(claimant.lease()));
+                    st.setString(3, task.sampleId());
+                    st.setString(4, task.name());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            return tasks;
+        });
+    }
+
+    /** Extends every claim this node holds on the queue to {@code now} plus its lease, while it works on them. */
+    public void renewClaims(Instant now) {
+        db.withConnection("cannot renew this node's download claims", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "UPDATE artifacts SET claimed_until = ? WHERE claimed_by = ? AND status IN ('pending', 'failed')")) {
+                Jdbc.setTime(st, 1, now.plus(claimant.lease()));
+                st.setString(2, claimant.node());
+                return st.executeUpdate();
             }
         });
+    }
+
+    /** Gives up this node's claims on the artifacts it did not finish (a clean stop), for any node to take at once. */
+    public void releaseClaims() {
+        db.withConnection("cannot release this node's download claims", conn -> {
+            try (PreparedStatement st = conn.prepareStatement(
+                    "UPDATE artifacts SET " + RELEASED + " WHERE claimed_by = ? AND " + OF_CONNECTION)) {
+                st.setString(1, claimant.node());
+                st.setString(2, connection);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    /** How long this node's claims last unless renewed. */
+    public Duration claimLease() {
+        return claimant.lease();
     }
 
     /** When the first failed artifact is due again, if any is waiting. */
@@ -69,8 +123,8 @@ public final class ArtifactStore {
         db.inTransaction("cannot record " + artifacts.size() + " downloaded artifacts", conn -> {
             try (PreparedStatement st = conn.prepareStatement("""
                     UPDATE artifacts SET status = 'done', bytes = ?, sha256 = ?, path = ?, fetched_at = ?,
-                        attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL
-                    WHERE sample_id = ? AND name = ?""")) {
+                        attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL, %s
+                    WHERE sample_id = ? AND name = ?""".formatted(RELEASED))) {
                 for (DoneArtifact done : artifacts) {
                     st.setLong(1, done.bytes());
                     st.setString(2, done.sha256());
@@ -89,15 +143,15 @@ public final class ArtifactStore {
     public void markAbsent(ArtifactTask task, Instant now) {
         update(task, """
                 UPDATE artifacts SET status = 'absent', fetched_at = ?, attempts = attempts + 1,
-                    last_error = NULL, next_attempt_at = NULL
-                WHERE sample_id = ? AND name = ?""", now);
+                    last_error = NULL, next_attempt_at = NULL, %s
+                WHERE sample_id = ? AND name = ?""".formatted(RELEASED), now);
     }
 
     public void markFailed(ArtifactTask task, String error, Instant retryAt) {
         update(task, """
                 UPDATE artifacts SET status = 'failed', attempts = attempts + 1, last_error = ?,
-                    next_attempt_at = ?
-                WHERE sample_id = ? AND name = ?""",
+                    next_attempt_at = ?, %s
+                WHERE sample_id = ? AND name = ?""".formatted(RELEASED),
                 Jdbc.clip(error), retryAt);
     }
 

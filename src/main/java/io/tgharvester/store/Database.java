@@ -12,7 +12,12 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tgharvester.config.DatabaseSettings;
+import io.tgharvester.config.Redaction;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.util.StringUtils;
@@ -20,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded H2 database in the data dir, migrated by Flyway on open. AUTO_SERVER lets {@code status} and
- * {@code sql} read it while a daemon holds it open (the launcher binds that server to loopback).
+ * The harvest's database, migrated by Flyway on open: the embedded H2 database in the data dir (AUTO_SERVER lets
+ * {@code status} and {@code sql} read it while a daemon holds it open; the launcher binds that server to loopback), or
+ * a PostgreSQL database that several harvester nodes share (harvester.db.url), through a HikariCP pool.
  */
 public final class Database implements AutoCloseable {
     static final String FILE_NAME = "harvester";
@@ -32,7 +38,13 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
-    private final JdbcConnectionPool pool;
+    /** PostgreSQL's codes for a transaction it ended to break a deadlock or a conflict: worth running again. */
+    private static final Set<String> RUN_AGAIN = Set.of("40P01", "40001");
+    private static final int WRITE_TURN_ATTEMPTS = 5;
+
+    private final DataSource pool;
+    private final Runnable closePool;
+    private final boolean shared;
     private final ReentrantLock sampleWrites = new ReentrantLock();
 
     /**
@@ -42,11 +54,76 @@ public final class Database implements AutoCloseable {
     private final Optional<Connection> held;
 
     private Database(JdbcConnectionPool pool, Optional<Connection> held) {
+        this(pool, pool::dispose, false, held);
+    }
+
+    private Database(DataSource pool, Runnable closePool, boolean shared, Optional<Connection> held) {
         this.pool = pool;
+        this.closePool = closePool;
+        this.shared = shared;
         this.held = held;
     }
 
-    /** Opens (creating and migrating as needed) the database of a data dir. */
+    /** Opens (creating and migrating as needed) the database {@code settings} name: a server's, or the data dir's. */
+    public static Database open(Path dataDir, DatabaseSettings settings) {
+        if (!settings.shared()) {
+            return open(dataDir);
+        }
+        HikariDataSource pool = pool(settings, false);
+        try {
+            SchemaMigration.migrate(pool, SchemaMigration.POSTGRESQL, "the PostgreSQL database " + server(settings));
+            return new Database(pool, pool::close, true, Optional.empty());
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The database {@code settings} name for reading: a server's (read-only connections), or the data dir's. */
+    public static Database openReadOnly(Path dataDir, DatabaseSettings settings) {
+        if (!settings.shared()) {
+            return openReadOnly(dataDir);
+        }
+        HikariDataSource pool = pool(settings, true);
+        return new Database(pool, pool::close, true, Optional.empty());
+    }
+
+    /**
+     * A pool of the server's connections that fails at once, with the server's reason on one line, when it cannot
+     * connect (a wrong password, no such database, nothing listening).
+     */
+    private static HikariDataSource pool(DatabaseSettings settings, boolean readOnly) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.url().orElseThrow());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setReadOnly(readOnly);
+        config.setPoolName("tg-harvester-" + (readOnly ? "reader" : "db"));
+        config.setConnectionTimeout(LOCK_WAIT.toMillis());
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new StoreException("cannot connect to the PostgreSQL database " + server(settings) + ": "
+                    + Redaction.redact(String.valueOf(root.getMessage())).lines().findFirst().orElse(""));
+        }
+    }
+
+    /** Where the server is, as it may be shown: the URL without its parameters, which may hold the password. */
+    private static String server(DatabaseSettings settings) {
+        return Redaction.configValue("harvester.db.url", settings.url().orElseThrow()).replaceAll("\\?.*", "");
+    }
+
+    /** Whether several nodes may be working on this database (PostgreSQL's), not this process alone. */
+    public boolean shared() {
+        return shared;
+    }
+
+    /** Opens (creating and migrating as needed) the embedded H2 database of a data dir. */
     public static Database open(Path dataDir) {
         createPrivateDirectory(dataDir);
         DatabaseSecrets secrets = DatabaseSecrets.loadOrCreate(dataDir);
@@ -58,7 +135,7 @@ public final class Database implements AutoCloseable {
             Connection owner = null;
             try {
                 owner = ownerConnection(url, secrets);
-                SchemaMigration.migrate(url, ADMIN, secrets.admin(), dataDir);
+                SchemaMigration.migrate(url, ADMIN, secrets.admin(), "the database in " + dataDir.toAbsolutePath());
                 setReaderPassword(owner, url, secrets);
                 return new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()), Optional.of(owner));
             } catch (SQLException | RuntimeException e) {
@@ -184,13 +261,25 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction: all of it is stored, or none. */
     /**
-     * A transaction that waits for the other writers of samples to finish theirs: each changes the per-login totals
-     * through V10's triggers, which concurrent transactions could lock in opposite orders (a deadlock).
+     * A transaction that waits for the other writers of samples in this process to finish theirs: each changes the
+     * per-login totals through V10's triggers, which concurrent transactions could lock in opposite orders (a
+     * deadlock). Other nodes' writers cannot wait on this lock: when PostgreSQL breaks such a deadlock by ending one of
+     * the transactions, that one runs again.
      */
     <T> T inWriteTurn(String failure, SqlWork<T> work) {
         sampleWrites.lock();
         try {
-            return inTransaction(failure, work);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return inTransaction(failure, work);
+                } catch (StoreException e) {
+                    if (attempt == WRITE_TURN_ATTEMPTS || !(e.getCause() instanceof SQLException sql
+                            && RUN_AGAIN.contains(sql.getSQLState()))) {
+                        throw e;
+                    }
+                    log.debug("event=transaction-run-again attempt={} reason=\"{}\"", attempt, sql.getMessage());
+                }
+            }
         } finally {
             sampleWrites.unlock();
         }
@@ -249,7 +338,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.dispose();
+        closePool.run();
         held.ifPresent(Database::closeQuietly);
     }
 

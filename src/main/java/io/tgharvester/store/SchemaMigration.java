@@ -1,12 +1,12 @@
 package io.tgharvester.store;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -20,6 +20,11 @@ import org.flywaydb.core.api.MigrationState;
  */
 final class SchemaMigration {
     private static final String LOCATION = "classpath:db/migration";
+    /** PostgreSQL's own migrations: the same versions as H2's, translated where the SQL differs. */
+    static final String POSTGRESQL = "classpath:db/postgresql";
+    /** Quartz's tables for its clustered JobStore, in their own schema with their own history. */
+    private static final String QUARTZ = "classpath:db/quartz";
+    static final String QUARTZ_SCHEMA = "quartz";
     private static final Set<MigrationState> NEWER = EnumSet.of(MigrationState.FUTURE_SUCCESS,
             MigrationState.FUTURE_FAILED);
     private static final Set<MigrationState> UNKNOWN = EnumSet.of(MigrationState.MISSING_SUCCESS,
@@ -32,9 +37,18 @@ final class SchemaMigration {
      * Applies this build's pending migrations, or throws {@link StoreException}: before any change when the database
      * must not be migrated, or when a migration breaks off.
      */
-    static void migrate(String url, String user, String password, Path dataDir) {
-        Flyway flyway = Flyway.configure().dataSource(url, user, password).locations(LOCATION).load();
-        String database = "the database in " + dataDir.toAbsolutePath();
+    static void migrate(String url, String user, String password, String database) {
+        migrate(Flyway.configure().dataSource(url, user, password).locations(LOCATION).load(), database);
+    }
+
+    /** As for H2, on a PostgreSQL database: the harvest's schema, then Quartz's in a schema of its own. */
+    static void migrate(DataSource server, String location, String database) {
+        migrate(Flyway.configure().dataSource(server).locations(location).load(), database);
+        migrate(Flyway.configure().dataSource(server).schemas(QUARTZ_SCHEMA).locations(QUARTZ).load(),
+                "the Quartz tables of " + database);
+    }
+
+    private static void migrate(Flyway flyway, String database) {
         MigrationInfoService info;
         try {
             info = flyway.info();

@@ -27,7 +27,7 @@ import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * db-quartz-postgresql/ (Quartz's official PostgreSQL DDL, in the schema quartz) carries Quartz's clustered JDBC
+ * db/quartz (Quartz's official PostgreSQL DDL, in the schema quartz) carries Quartz's clustered JDBC
  * JobStore: schedulers of one name on several nodes share its jobs, and each firing runs on exactly one of them.
  */
 class ClusteredQuartzTest {
@@ -45,7 +45,7 @@ class ClusteredQuartzTest {
     void twoClusteredSchedulersCheckInAndEachFiringOfASharedJobRunsOnExactlyOneOfThem() throws Exception {
         try (LoopbackPostgres postgres = LoopbackPostgres.start()) {
             Flyway.configure().dataSource(postgres.jdbcUrl(), postgres.user(), "").schemas("quartz")
-                    .locations("classpath:db/quartz-postgresql").load().migrate();
+                    .locations("classpath:db/quartz").load().migrate();
             CountDownLatch fired = new CountDownLatch(FIRINGS);
             List<AtomicInteger> runs = List.of(new AtomicInteger(), new AtomicInteger());
             List<Scheduler> nodes = new ArrayList<>();
@@ -91,6 +91,8 @@ class ClusteredQuartzTest {
         props.setProperty("org.quartz.jobStore.tablePrefix", "quartz.qrtz_");
         props.setProperty("org.quartz.jobStore.isClustered", "true");
         props.setProperty("org.quartz.jobStore.clusterCheckinInterval", "1000");
+        // without it two nodes can both fire one trigger (quartz-scheduler/quartz#107: an ABA race in acquisition)
+        props.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         // data sources too are one per name in a JVM (DBConnectionManager): each node its own pool
         String dataSource = "org.quartz.dataSource." + instanceId;
         props.setProperty("org.quartz.jobStore.dataSource", instanceId);

@@ -51,9 +51,9 @@ class ConnectionScopedStoresTest {
         assertEquals(List.of(TgJson.id(1)), us.unfinishedIds());
         assertEquals(List.of(TgJson.id(3)), eu.unfinishedIds());
         assertEquals(List.of(new ArtifactTask(TgJson.id(2), "analysis.json", 0)),
-                new ArtifactStore(db, "us").due(T0, 10));
+                new ArtifactStore(db, "us", Claimant.ALONE).due(T0, 10));
         assertEquals(List.of(new ArtifactTask(TgJson.id(4), "analysis.json", 0)),
-                new ArtifactStore(db, "eu").due(T0, 10));
+                new ArtifactStore(db, "eu", Claimant.ALONE).due(T0, 10));
         assertEquals(List.of(), new ArtifactStore(db).due(T0, 10), "the default connection has none");
     }
 

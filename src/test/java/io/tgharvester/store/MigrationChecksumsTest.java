@@ -16,6 +16,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Committed migrations are frozen: every data dir that applied one recorded its checksum, and a build whose file
@@ -25,9 +26,9 @@ class MigrationChecksumsTest {
     private static final Path PINS = Path.of("src/test/resources/migration-checksums.txt");
 
     /** The migrations in db/ (the files themselves, not a build's copies) as Flyway resolves them, by file name. */
-    private static Map<String, MigrationInfo> migrationsInDb() {
-        MigrationInfo[] all = Flyway.configure().dataSource("jdbc:h2:mem:", "sa", "").locations("filesystem:db")
-                .load().info().all();
+    private static Map<String, MigrationInfo> migrationsInDb(Path scratch) {
+        MigrationInfo[] all = Flyway.configure().dataSource("jdbc:h2:mem:", "sa", "")
+                .locations(DbFolder.h2Location(scratch)).load().info().all();
         Map<String, MigrationInfo> byScript = new LinkedHashMap<>();
         Arrays.stream(all).forEach(m -> byScript.put(m.getScript(), m));
         return byScript;
@@ -50,8 +51,8 @@ class MigrationChecksumsTest {
     }
 
     @Test
-    void everyPinnedMigrationIsInDbUnchanged() throws IOException {
-        Map<String, MigrationInfo> inDb = migrationsInDb();
+    void everyPinnedMigrationIsInDbUnchanged(@TempDir Path scratch) throws IOException {
+        Map<String, MigrationInfo> inDb = migrationsInDb(scratch);
         List<String> problems = new ArrayList<>();
         pins().forEach((script, pinned) -> {
             MigrationInfo migration = inDb.get(script);
@@ -69,13 +70,13 @@ class MigrationChecksumsTest {
     }
 
     @Test
-    void everyMigrationInDbIsPinnedAndNumberedAboveTheCommittedOnes() throws IOException {
+    void everyMigrationInDbIsPinnedAndNumberedAboveTheCommittedOnes(@TempDir Path scratch) throws IOException {
         Map<String, Integer> pins = pins();
         MigrationVersion newestPinned = pins.keySet().stream().map(MigrationChecksumsTest::version)
                 .max(MigrationVersion::compareTo).orElse(MigrationVersion.EMPTY);
         String next = "V" + newestPinned.getMajor().add(BigInteger.ONE);
         List<String> problems = new ArrayList<>();
-        migrationsInDb().forEach((script, migration) -> {
+        migrationsInDb(scratch).forEach((script, migration) -> {
             if (pins.containsKey(script)) {
                 return;
             }

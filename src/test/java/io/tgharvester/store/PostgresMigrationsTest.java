@@ -26,9 +26,11 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 
 /**
- * db-postgresql/ holds PostgreSQL's translation of the H2 migrations in db/: the same versions, and on a real
+ * db/postgresql holds PostgreSQL's translation of the H2 migrations in db/: the same versions, and on a real
  * PostgreSQL server the same tables and views with the same columns, whose per-login totals its PL/pgSQL triggers
  * keep as H2's Java triggers do.
  */
@@ -78,13 +80,13 @@ class PostgresMigrationsTest {
     }
 
     @Test
-    void everyH2MigrationHasAPostgresTranslationOfTheSameVersionAndDescriptionAndNoOther() {
-        assertEquals(versions("filesystem:db"), versions("filesystem:db-postgresql"));
+    void everyH2MigrationHasAPostgresTranslationOfTheSameVersionAndDescriptionAndNoOther(@TempDir Path scratch) {
+        assertEquals(versions(DbFolder.h2Location(scratch)), versions(DbFolder.POSTGRESQL));
     }
 
     @Test
-    void postgresHasTheTablesViewsAndColumnsThatH2Has() throws SQLException {
-        Map<String, List<String>> onH2 = migratedH2Columns();
+    void postgresHasTheTablesViewsAndColumnsThatH2Has(@TempDir Path scratch) throws SQLException {
+        Map<String, List<String>> onH2 = migratedH2Columns(scratch);
         try (Connection pg = pool.getConnection()) {
             assertEquals(onH2, columns(pg, "public"));
         }
@@ -112,9 +114,9 @@ class PostgresMigrationsTest {
         return Arrays.stream(all).map(m -> m.getVersion() + " " + m.getDescription()).toList();
     }
 
-    private static Map<String, List<String>> migratedH2Columns() throws SQLException {
+    private static Map<String, List<String>> migratedH2Columns(Path scratch) throws SQLException {
         String url = "jdbc:h2:mem:pg-compare;DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").locations("filesystem:db").load().migrate();
+        Flyway.configure().dataSource(url, "sa", "").locations(DbFolder.h2Location(scratch)).load().migrate();
         try (Connection conn = DriverManager.getConnection(url, "sa", "")) {
             return columns(conn, "PUBLIC");
         }
