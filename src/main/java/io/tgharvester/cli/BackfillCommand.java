@@ -62,7 +62,7 @@ final class BackfillCommand implements Callable<Integer> {
         }
         PrintWriter out = main.out();
         try (DataDirLock lock = DataDirLock.acquire(cfg.dataDir(), "backfill.lock", "a backfill already runs on");
-             Database db = Database.open(cfg.dataDir())) {
+             Database db = Database.open(cfg)) {
             for (ConnectionConfig c : connections) {
                 ThreatGridClient client = ThreatGridClient.connect(c, cfg.httpTimeout(), cfg.callRetries(),
                         Optional.of(CallRateLimit.perMinute(cfg.backfill().requestsPerMinute())));

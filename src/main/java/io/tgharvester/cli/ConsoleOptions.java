@@ -36,7 +36,7 @@ final class ConsoleOptions {
      * {@code serve}, and {@code demo --serve} after the demo.
      */
     void serveUntilStopped(Main main, HarvesterConfig config) throws InterruptedException {
-        Database db = Database.openReadOnly(config.dataDir());
+        Database db = Database.openReadOnly(config);
         ConsoleServer server;
         try {
             server = start(main, config, db, HarvestMetrics.of(db), Optional.empty());

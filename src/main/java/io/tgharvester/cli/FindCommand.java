@@ -71,7 +71,7 @@ final class FindCommand implements Callable<Integer> {
         }
         Indicator indicator = what.indicator();
         String value = indicator.normalize(what.value());
-        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
+        try (Database db = Database.openReadOnly(config.load(main))) {
             CorrelationQueries queries = new CorrelationQueries(db);
             CorrelationQueries.Found found = queries.find(indicator, value, limit, connection.alias());
             main.out().print(TableRenderer.render(found.samples(), format));

@@ -1,5 +1,6 @@
 package io.tgharvester.cli;
 
+import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.correlate.AnalysisParser;
 import io.tgharvester.pipeline.AnalysisIndexer;
 import io.tgharvester.pipeline.AnalysisIndexer.Outcome;
@@ -51,11 +52,12 @@ final class ReindexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dataDir = config.load(main).dataDir();
-        if (!Database.exists(dataDir)) {
+        HarvesterConfig cfg = config.load(main);
+        Path dataDir = cfg.dataDir();
+        if (!cfg.database().shared() && !Database.exists(dataDir)) {
             throw new StoreException("no database in " + dataDir + ": run the harvester first");
         }
-        try (Database db = Database.open(dataDir)) {
+        try (Database db = Database.open(cfg)) {
             ParseStateStore queue = new ParseStateStore(db);
             List<ParseTask> tasks = tasks(queue);
             AnalysisIndexer indexer = Harvester.indexer(dataDir, db, Clock.systemUTC());

@@ -45,7 +45,7 @@ final class RelatedCommand implements Callable<Integer> {
         if (!SampleIds.isValid(id)) {
             throw new IllegalArgumentException("'" + sampleId + "' is not a sample id (32 hex digits)");
         }
-        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
+        try (Database db = Database.openReadOnly(config.load(main))) {
             CorrelationQueries queries = new CorrelationQueries(db);
             if (!queries.sampleExists(id)) {
                 throw new IllegalArgumentException("no sample " + id + " in this harvest");

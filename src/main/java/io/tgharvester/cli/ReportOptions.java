@@ -117,7 +117,7 @@ final class ReportOptions {
      */
     int run(Main main, ConfigOptions config, BiFunction<ReportQueries, ReportScope, String> render) {
         ReportScope scope = scope(Clock.systemUTC().instant());
-        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
+        try (Database db = Database.openReadOnly(config.load(main))) {
             emit(main.out(), render.apply(new ReportQueries(db), scope));
         }
         return 0;

@@ -83,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
         pipeline.watch(clients.values(), harvester::pausedUntil, clock);
         Optional<Database> opened = Optional.empty();
         try {
-            opened = Optional.of(Database.openReadOnly(cfg.dataDir()));
+            opened = Optional.of(Database.openReadOnly(cfg));
             Database reader = opened.get();
             // Its health judges the stages this process runs: with --connection, that connection's alone.
             ConsoleServer server = console.start(main, cfg.withConnections(connections), reader,

@@ -75,7 +75,7 @@ final class SamplesCommand implements Callable<Integer> {
         }
         Optional<SampleFilter> parsed = Optional.ofNullable(filter).map(FilterParser::parse);
         SampleListing listing = new SampleListing(parsed, sortKeys(orderBy), fieldList(fields), limit, offset);
-        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
+        try (Database db = Database.openReadOnly(config.load(main))) {
             SampleListingQueries queries = new SampleListingQueries(db);
             QueryResult page = queries.list(listing);
             main.out().print(TableRenderer.render(page, format));

@@ -27,7 +27,7 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
+        try (Database db = Database.openReadOnly(config.load(main))) {
             main.out().print(TableRenderer.render(new Queries(db).userQuery(query), format));
             main.out().flush();
         }

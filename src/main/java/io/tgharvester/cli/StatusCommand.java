@@ -30,7 +30,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Database db = Database.openReadOnly(config.load(main).dataDir())) {
+        try (Database db = Database.openReadOnly(config.load(main))) {
             Queries queries = new Queries(db);
             PrintWriter out = main.out();
             Optional<String> only = connection.alias();

@@ -97,7 +97,7 @@ public final class Harvester implements AutoCloseable {
         }
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {
-            Database db = Database.open(config.dataDir());
+            Database db = Database.open(config);
             ArtifactFiles files = new ArtifactFiles(config.dataDir());
             int leftovers = files.removeLeftovers();
             if (leftovers > 0) {

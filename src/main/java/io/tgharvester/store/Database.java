@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tgharvester.config.DatabaseSettings;
+import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.config.Redaction;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -77,6 +78,16 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
+    }
+
+    /** The database a configuration names (harvester.db.*, else the data dir's H2), opened and migrated as needed. */
+    public static Database open(HarvesterConfig config) {
+        return open(config.dataDir(), config.database());
+    }
+
+    /** The database a configuration names, for reading. */
+    public static Database openReadOnly(HarvesterConfig config) {
+        return openReadOnly(config.dataDir(), config.database());
     }
 
     /** The database {@code settings} name for reading: a server's (read-only connections), or the data dir's. */
