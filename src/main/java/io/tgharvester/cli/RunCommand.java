@@ -144,8 +144,8 @@ final class RunCommand implements Callable<Integer> {
     private void runDaemon(Harvester harvester, HarvesterConfig cfg, List<ConnectionConfig> connections,
                            Runnable beforeStop)
             throws InterruptedException {
-        HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
-                cfg.downloadInterval());
+        HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.database(), cfg.fetchInterval(),
+                cfg.stateInterval(), cfg.downloadInterval());
         cfg.reportSchedule().ifPresent(schedule -> scheduler.scheduleReport(schedule,
                 new DailyReportWriter(harvester.reportQueries(), cfg.dataDir(), schedule.zone(), schedule.period(),
                         Clock.systemUTC())::write));

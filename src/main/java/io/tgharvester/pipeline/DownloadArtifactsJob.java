@@ -2,7 +2,6 @@ package io.tgharvester.pipeline;
 
 import java.time.Duration;
 import java.util.Optional;
-import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
 /**
@@ -16,11 +15,11 @@ public final class DownloadArtifactsJob extends StageJob {
     }
 
     @Override
-    void afterRound(Harvester harvester, String connection, Scheduler scheduler) throws SchedulerException {
-        scheduler.triggerJob(HarvestScheduler.PARSE);
+    void afterRound(Harvester harvester, String connection, HarvestScheduler schedules) throws SchedulerException {
+        schedules.runNow(HarvestScheduler.PARSE);
         Optional<Duration> nextRetry = harvester.connection(connection).collector().untilNextRetry();
         if (nextRetry.isPresent()) {
-            HarvestScheduler.runAgainIn(scheduler, HarvestScheduler.download(connection), nextRetry.get());
+            schedules.runAgainIn(HarvestScheduler.download(connection), nextRetry.get());
         }
     }
 }

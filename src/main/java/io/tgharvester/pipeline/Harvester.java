@@ -43,7 +43,7 @@ public final class Harvester implements AutoCloseable {
     /** The parse and analyze stages call no server: their back-off never sees a call, so it never pauses. */
     private static final CallStats.Window NO_CALLS = new CallStats.Window(0, 0, 0);
 
-    private final DataDirLock lock;
+    private final Optional<DataDirLock> lock;
     private final Database db;
     private final List<ConnectionPipeline> connections;
     /** Runs the stages that call no server: parse and analyze. */
@@ -55,7 +55,7 @@ public final class Harvester implements AutoCloseable {
     private final Duration oncePatience;
     private final StagePatience patience;
 
-    private Harvester(DataDirLock lock, Database db, List<ConnectionPipeline> connections, StageRunner localRunner,
+    private Harvester(Optional<DataDirLock> lock, Database db, List<ConnectionPipeline> connections, StageRunner localRunner,
                       AnalysisIndexer indexer, AnalyzerPlugins plugins, SampleAnalysis analysis, Clock clock,
                       Duration patience) {
         this.lock = lock;
@@ -95,10 +95,14 @@ public final class Harvester implements AutoCloseable {
         if (clients.isEmpty()) {
             throw new IllegalArgumentException("a harvester needs at least one connection");
         }
-        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        // Nodes sharing a PostgreSQL database share the data dir too: their claims and Quartz keep them apart.
+        Optional<DataDirLock> lock = config.database().shared() ? Optional.empty()
+                : Optional.of(DataDirLock.acquire(config.dataDir()));
         try {
             Database db = Database.open(config);
-            ArtifactFiles files = new ArtifactFiles(config.dataDir());
+            ArtifactFiles files = config.database().shared()
+                    ? ArtifactFiles.ofNode(config.dataDir(), config.database().nodeId())
+                    : new ArtifactFiles(config.dataDir());
             int leftovers = files.removeLeftovers();
             if (leftovers > 0) {
                 log.info("event=partial-downloads-removed count={} detail=\"they will be downloaded again\"",
@@ -117,10 +121,10 @@ public final class Harvester implements AutoCloseable {
             return new Harvester(lock, db, pipelines, localRunner, indexer(config.dataDir(), db, clock), plugins,
                     analysis, clock, config.oncePatience());
         } catch (IOException e) {
-            lock.close();
+            lock.ifPresent(DataDirLock::close);
             throw new UncheckedIOException("cannot clean the artifacts directory", e);
         } catch (RuntimeException e) {
-            lock.close();
+            lock.ifPresent(DataDirLock::close);
             throw e;
         }
     }
@@ -270,6 +274,6 @@ public final class Harvester implements AutoCloseable {
         analysis.close();
         plugins.close();
         db.close();
-        lock.close();
+        lock.ifPresent(DataDirLock::close);
     }
 }

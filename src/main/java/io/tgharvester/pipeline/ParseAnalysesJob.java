@@ -1,6 +1,5 @@
 package io.tgharvester.pipeline;
 
-import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
 /**
@@ -14,7 +13,7 @@ public final class ParseAnalysesJob extends LocalStageJob {
     }
 
     @Override
-    void afterRound(Harvester harvester, String connection, Scheduler scheduler) throws SchedulerException {
-        scheduler.triggerJob(HarvestScheduler.ANALYZE);
+    void afterRound(Harvester harvester, String connection, HarvestScheduler schedules) throws SchedulerException {
+        schedules.runNow(HarvestScheduler.ANALYZE);
     }
 }

@@ -6,7 +6,7 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
-import org.quartz.Scheduler;
+import org.quartz.SchedulerContext;
 import org.quartz.SchedulerException;
 
 /**
@@ -25,29 +25,30 @@ abstract class StageJob implements Job {
     }
 
     /** What a completed round of this stage sets going next; nothing by default. */
-    void afterRound(Harvester harvester, String connection, Scheduler scheduler) throws SchedulerException {
+    void afterRound(Harvester harvester, String connection, HarvestScheduler schedules) throws SchedulerException {
     }
 
     @Override
     public void execute(JobExecutionContext context) throws JobExecutionException {
         try {
-            Harvester harvester = (Harvester) context.getScheduler().getContext().get(HarvestScheduler.HARVESTER);
+            SchedulerContext scheduled = context.getScheduler().getContext();
+            Harvester harvester = (Harvester) scheduled.get(HarvestScheduler.HARVESTER);
+            HarvestScheduler schedules = (HarvestScheduler) scheduled.get(HarvestScheduler.SCHEDULES);
             String connection = context.getJobDetail().getKey().getGroup();
             StageRunner runner = runner(harvester, connection);
             StageResult result = runner.run(stage(harvester, connection));
-            Scheduler scheduler = context.getScheduler();
-            if (scheduler.isShutdown()) {
+            if (schedules.shuttingDown()) {
                 return;
             }
             if (result.newSuccesses() > 0) {
-                scheduler.triggerJob(HarvestScheduler.download(connection));
+                schedules.downloadNow(connection);
             }
             if (result.status() == StageResult.Status.DONE) {
-                afterRound(harvester, connection, scheduler);
+                afterRound(harvester, connection, schedules);
             } else {
                 Optional<Duration> pause = runner.pauseLeft();
                 if (pause.isPresent()) {
-                    HarvestScheduler.runAgainIn(scheduler, context.getJobDetail().getKey(), pause.get());
+                    schedules.runAgainIn(context.getJobDetail().getKey(), pause.get());
                 }
             }
         } catch (SchedulerException e) {
