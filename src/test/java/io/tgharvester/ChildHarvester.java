@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Starts tg-harvester in a JVM of its own, as an operator would, so tests can SIGTERM or SIGKILL it for real. */
@@ -17,6 +18,12 @@ public final class ChildHarvester {
     /** Starts {@code tg-harvester args...} with the key, base URL and data dir in its environment, output to log. */
     public static Process start(Path dataDir, Path log, String baseUrl, String apiKey, String... args)
             throws IOException {
+        return start(dataDir, log, baseUrl, apiKey, Map.of(), args);
+    }
+
+    /** As {@link #start(Path, Path, String, String, String...)}, with {@code environment} set as well. */
+    public static Process start(Path dataDir, Path log, String baseUrl, String apiKey, Map<String, String> environment,
+                                String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dh2.bindAddress=127.0.0.1", "-XX:+UseSerialGC",
@@ -27,6 +34,7 @@ public final class ChildHarvester {
         builder.environment().put("TG_API_KEY", apiKey);
         builder.environment().put("TG_BASE_URL", baseUrl);
         builder.environment().put("TG_DATA_DIR", dataDir.toString());
+        builder.environment().putAll(environment);
         return builder.start();
     }
 

@@ -77,6 +77,8 @@ final class DemoCommand implements Callable<Integer> {
             settings.put("tg.api-key", key);
             // the simulator is on loopback: never through a proxy the environment names
             settings.put("harvester.proxy", "direct");
+            // the demo's harvest is a data dir's own, in H2, never mixed into a configured PostgreSQL database
+            settings.put("harvester.db.url", "");
             cfg = config.load(main, settings);
             DemoDataDir.prepare(cfg.dataDir());
             PrintWriter out = main.out();
