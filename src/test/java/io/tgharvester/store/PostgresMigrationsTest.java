@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -89,6 +91,31 @@ class PostgresMigrationsTest {
         Map<String, List<String>> onH2 = migratedH2Columns(scratch);
         try (Connection pg = pool.getConnection()) {
             assertEquals(onH2, columns(pg, "public"));
+        }
+    }
+
+    @Test
+    void theLongestProcessNamesAndUrlsAreStoredAndFoundByTheirIndexes() throws SQLException {
+        String name = "\u8fdb".repeat(1024); // 3 kB in UTF-8: more than a B-tree entry holds
+        String url = "http://example.test/" + "a".repeat(7000);
+        try (Connection pg = pool.getConnection(); Statement st = pg.createStatement()) {
+            st.executeUpdate("INSERT INTO samples (id, state, submitted_at, first_seen_at, last_checked_at)"
+                    + " VALUES ('" + "e".repeat(32) + "', 'succ', now(), now(), now())");
+            try (PreparedStatement insert = pg.prepareStatement(
+                    "INSERT INTO processes (sample_id, process_key, name) VALUES (?, '1', ?)")) {
+                insert.setString(1, "e".repeat(32));
+                insert.setString(2, name);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = pg.prepareStatement("INSERT INTO urls (sample_id, url) VALUES (?, ?)")) {
+                insert.setString(1, "e".repeat(32));
+                insert.setString(2, url);
+                insert.executeUpdate();
+            }
+            assertEquals(new TreeSet<>(Set.of("1")),
+                    rows(pg, "SELECT process_key FROM processes WHERE name = '" + name + "'"));
+            assertEquals(new TreeSet<>(Set.of(String.valueOf(url.length()))),
+                    rows(pg, "SELECT LENGTH(url) FROM urls WHERE url LIKE 'http://example.test/aaa%'"));
         }
     }
 
