@@ -96,8 +96,11 @@ class PostgresMigrationsTest {
 
     @Test
     void theLongestProcessNamesAndUrlsAreStoredAndFoundByTheirIndexes() throws SQLException {
-        String name = "\u8fdb".repeat(1024); // 3 kB in UTF-8: more than a B-tree entry holds
-        String url = "http://example.test/" + "a".repeat(7000);
+        // 3 kB in UTF-8, and random, so that no compression brings it under what a B-tree entry holds
+        String name = new SplittableRandom(7).ints(1024, 0x4e00, 0x9fa5).collect(StringBuilder::new,
+                StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String url = "http://example.test/aaa" + new SplittableRandom(8).ints(7000, 'a', 'z' + 1).collect(
+                StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append);
         try (Connection pg = pool.getConnection(); Statement st = pg.createStatement()) {
             st.executeUpdate("INSERT INTO samples (id, state, submitted_at, first_seen_at, last_checked_at)"
                     + " VALUES ('" + "e".repeat(32) + "', 'succ', now(), now(), now())");
