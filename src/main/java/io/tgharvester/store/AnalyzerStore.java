@@ -48,6 +48,10 @@ public final class AnalyzerStore {
                       AND a.name = 'analysis.json' AND a.status = 'done'))
             ORDER BY s.id LIMIT ?""";
 
+    private static final String BEGIN = Upsert.sql("analyzer_results", List.of("sample_id", "analyzer"),
+            "sample_id VARCHAR", "analyzer VARCHAR", "status VARCHAR", "attempts INT", "last_error VARCHAR",
+            "next_attempt_at " + Jdbc.TIME);
+
     private final Database db;
 
     public AnalyzerStore(Database db) {
@@ -58,7 +62,7 @@ public final class AnalyzerStore {
     public void register(Collection<String> analyzers, Instant now) {
         db.inTransaction("cannot record the analyzers", conn -> {
             try (PreparedStatement st = conn.prepareStatement("""
-                    INSERT INTO analyzers (analyzer, since, scanned_to) SELECT ?, ?, ? FROM DUAL
+                    INSERT INTO analyzers (analyzer, since, scanned_to) SELECT ?, ?, ?
                     WHERE NOT EXISTS (SELECT 1 FROM analyzers WHERE analyzer = ?)""")) {
                 for (String analyzer : analyzers) {
                     st.setString(1, analyzer);
@@ -133,9 +137,7 @@ public final class AnalyzerStore {
      */
     public void begin(String sampleId, String analyzer, int attempt, Optional<Instant> retryAt) {
         db.withConnection("cannot record a call of analyzer " + analyzer, conn -> {
-            try (PreparedStatement st = conn.prepareStatement("""
-                    MERGE INTO analyzer_results (sample_id, analyzer, status, attempts, last_error, next_attempt_at)
-                    KEY (sample_id, analyzer) VALUES (?, ?, ?, ?, ?, ?)""")) {
+            try (PreparedStatement st = conn.prepareStatement(BEGIN)) {
                 st.setString(1, sampleId);
                 st.setString(2, analyzer);
                 st.setString(3, retryAt.isPresent() ? "failed" : "given_up");

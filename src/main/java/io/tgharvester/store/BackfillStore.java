@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,11 @@ import java.util.Optional;
  * backfill continues exactly after the last page it stored.
  */
 public final class BackfillStore {
+    private static final String SAVE = Upsert.sql("backfill_progress", List.of("connection"), "connection VARCHAR",
+            "from_spec VARCHAR", "to_spec VARCHAR", "from_at " + Jdbc.TIME, "to_at " + Jdbc.TIME,
+            "window_seconds BIGINT", "window_from " + Jdbc.TIME, "next_offset INT", "windows_done INT", "pages BIGINT",
+            "samples BIGINT", "started_at " + Jdbc.TIME, "updated_at " + Jdbc.TIME, "finished_at " + Jdbc.TIME);
+
     private final Database db;
 
     public BackfillStore(Database db) {
@@ -48,10 +54,7 @@ public final class BackfillStore {
     }
 
     static void save(Connection conn, BackfillProgress p, Instant now) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement("""
-                MERGE INTO backfill_progress (connection, from_spec, to_spec, from_at, to_at, window_seconds,
-                    window_from, next_offset, windows_done, pages, samples, started_at, updated_at, finished_at)
-                KEY (connection) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+        try (PreparedStatement st = conn.prepareStatement(SAVE)) {
             st.setString(1, p.connection());
             st.setString(2, p.fromSpec());
             st.setString(3, p.toSpec().orElse(null));

@@ -35,12 +35,12 @@ public final class CorrelationQueries {
         IOC("SELECT DISTINCT ioc FROM iocs WHERE sample_id = ?1",
                 "SELECT DISTINCT sample_id FROM iocs WHERE ioc = ?1 AND sample_id <> ?2 LIMIT ?3");
 
-        private final String valuesOfSample;
-        private final String samplesWithValue;
+        private final NumberedSql valuesOfSample;
+        private final NumberedSql samplesWithValue;
 
         Shared(String valuesOfSample, String samplesWithValue) {
-            this.valuesOfSample = valuesOfSample;
-            this.samplesWithValue = samplesWithValue;
+            this.valuesOfSample = NumberedSql.of(valuesOfSample);
+            this.samplesWithValue = NumberedSql.of(samplesWithValue);
         }
     }
 
@@ -82,8 +82,7 @@ public final class CorrelationQueries {
             Set<String> ids = new LinkedHashSet<>();
             boolean common = false;
             for (String source : lookup.sources) {
-                try (PreparedStatement st = conn.prepareStatement(source + " LIMIT " + (COMMON + 1))) {
-                    st.setString(1, value);
+                try (PreparedStatement st = NumberedSql.of(source + " LIMIT " + (COMMON + 1)).prepare(conn, value)) {
                     int rows = 0;
                     try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {
@@ -97,22 +96,15 @@ public final class CorrelationQueries {
             if (connection.isPresent() && !common) {
                 ids.retainAll(inConnection(conn, ids, connection.get()));
             }
-            String sql = """
+            NumberedSql sql = NumberedSql.of("""
                     SELECT %s, %s AS matched
                     FROM samples s LEFT JOIN analysis a ON a.sample_id = s.id
                     WHERE %s%s
                     ORDER BY s.submitted_at DESC NULLS LAST, s.id
                     LIMIT ?2""".formatted(SAMPLE_COLUMNS, lookup.matched, common ? lookup.exists : "s.id = ANY(?3)",
-                    connection.isPresent() ? " AND s.connection = ?4" : "");
-            try (PreparedStatement st = conn.prepareStatement(sql)) {
-                st.setString(1, value);
-                st.setInt(2, limit);
-                if (!common) {
-                    st.setObject(3, ids.toArray(String[]::new));
-                }
-                if (connection.isPresent()) {
-                    st.setString(4, connection.get());
-                }
+                    connection.isPresent() ? " AND s.connection = ?4" : ""));
+            try (PreparedStatement st = sql.prepare(conn, value, limit, ids.toArray(String[]::new),
+                    connection.orElse(null))) {
                 return new Found(Queries.result(st), common ? OptionalLong.empty() : OptionalLong.of(ids.size()));
             }
         });
@@ -171,8 +163,11 @@ public final class CorrelationQueries {
 
     /** The distinct values of one kind a sample has. */
     public List<String> valuesOf(String sampleId, Shared kind) {
-        return db.withConnection("cannot read the sample's analysis", conn -> strings(conn, kind.valuesOfSample,
-                sampleId));
+        return db.withConnection("cannot read the sample's analysis", conn -> {
+            try (PreparedStatement st = kind.valuesOfSample.prepare(conn, sampleId)) {
+                return read(st);
+            }
+        });
     }
 
     /**
@@ -181,10 +176,7 @@ public final class CorrelationQueries {
      */
     public List<String> samplesWith(Shared kind, String value, String exceptSampleId, int atMost) {
         return db.withConnection("cannot search the correlation tables", conn -> {
-            try (PreparedStatement st = conn.prepareStatement(kind.samplesWithValue)) {
-                st.setString(1, value);
-                st.setString(2, exceptSampleId);
-                st.setInt(3, atMost);
+            try (PreparedStatement st = kind.samplesWithValue.prepare(conn, value, exceptSampleId, atMost)) {
                 return read(st);
             }
         });
@@ -216,13 +208,6 @@ public final class CorrelationQueries {
                 return Queries.result(st);
             }
         });
-    }
-
-    private static List<String> strings(Connection conn, String sql, String parameter) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement(sql)) {
-            st.setString(1, parameter);
-            return read(st);
-        }
     }
 
     private static List<String> read(PreparedStatement st) throws SQLException {

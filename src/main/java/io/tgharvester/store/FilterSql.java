@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -94,9 +93,25 @@ record FilterSql(String condition, List<Object> parameters) {
      * matches that whole element and nothing else.
      */
     private static String hasTag(String column, List<Object> tags, List<Object> parameters) {
-        String elements = tags.stream().map(tag -> Pattern.quote(element((String) tag)))
+        String elements = tags.stream().map(tag -> literal(element((String) tag)))
                 .collect(Collectors.joining("|"));
         return "REGEXP_LIKE(" + column + ", " + bind("[\\[,](?:" + elements + ")[,\\]]", parameters) + ")";
+    }
+
+    /**
+     * A regular expression that matches {@code text} literally in H2's (Java's) and PostgreSQL's dialects alike: a
+     * backslash before a character that is not a letter or digit makes it plain in both, where Java's
+     * {@code \Q…\E} is an error to PostgreSQL.
+     */
+    private static String literal(String text) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c < 128 && !Character.isLetterOrDigit(c)) {
+                regex.append('\\');
+            }
+            regex.append(c);
+        }
+        return regex.toString();
     }
 
     /** A tag as it stands inside the stored array: its JSON string, quotes included. */

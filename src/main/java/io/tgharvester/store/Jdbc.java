@@ -14,6 +14,9 @@ import java.util.Optional;
 
 /** Binding and reading of the optional and time values every store class needs. */
 final class Jdbc {
+    /** The SQL type of every time the harvest stores. */
+    static final String TIME = "TIMESTAMP WITH TIME ZONE";
+
     private Jdbc() {
     }
 
@@ -44,6 +47,14 @@ final class Jdbc {
     /** Error texts are stored up to the 1,000 characters their columns hold. */
     static String clip(String text) {
         return text.length() > 1000 ? text.substring(0, 1000) : text;
+    }
+
+    /**
+     * Whether {@code conn} is H2's: the few clauses only H2 understands (its index hints) are given to it alone, where
+     * PostgreSQL's planner chooses by its statistics.
+     */
+    static boolean isH2(Connection conn) throws SQLException {
+        return "H2".equals(conn.getMetaData().getDatabaseProductName());
     }
 
     /** Whether the parse stage has put any analysis into the correlation tables yet. */

@@ -31,6 +31,9 @@ public final class ParseStateStore {
             WHERE s.state = 'succ' AND (p.status IS NULL OR p.status <> 'pending')
             """;
 
+    private static final String RECORD = Upsert.sql("parse_state", List.of("sample_id"), "sample_id VARCHAR",
+            "parser_version INT", "status VARCHAR", "attempts INT", "last_error VARCHAR", "parsed_at " + Jdbc.TIME);
+
     private final Database db;
 
     public ParseStateStore(Database db) {
@@ -88,9 +91,7 @@ public final class ParseStateStore {
                     }
                 }
             }
-            try (PreparedStatement st = conn.prepareStatement("""
-                    MERGE INTO parse_state (sample_id, parser_version, status, attempts, last_error, parsed_at)
-                    KEY (sample_id) VALUES (?, ?, ?, ?, ?, ?)""")) {
+            try (PreparedStatement st = conn.prepareStatement(RECORD)) {
                 st.setString(1, sampleId);
                 st.setInt(2, parserVersion);
                 st.setString(3, status);

@@ -127,13 +127,13 @@ public final class Queries {
         return ofConnection("""
                 SELECT job, last_success_at, last_failure_at, last_error FROM (
                     SELECT job, last_success_at, last_failure_at, last_error,
-                           CASE WHEN LOCATE(':', job) > 0 THEN SUBSTRING(job, LOCATE(':', job) + 1)
+                           CASE WHEN POSITION(':' IN job) > 0 THEN SUBSTRING(job, POSITION(':' IN job) + 1)
                                 WHEN job = 'parse' THEN NULL ELSE 'default' END AS connection
                     FROM job_runs
                     UNION ALL
                     SELECT CASE WHEN connection = 'default' THEN 'watermark' ELSE 'watermark:' || connection END,
                            submitted_at, NULL, NULL, connection
-                    FROM fetch_watermark) WHERE %s
+                    FROM fetch_watermark) AS runs WHERE %s
                 ORDER BY job""", "COALESCE(connection, ?)", connection);
     }
 

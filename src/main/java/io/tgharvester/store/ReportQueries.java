@@ -26,7 +26,12 @@ public final class ReportQueries {
     /** A threat score at or above this counts as high severity (Threat Grid scores run 0 to 100). */
     public static final int HIGH_THREAT_SCORE = 90;
 
-    private static final String SECONDS_TO_RESULT = "DATEDIFF('SECOND', s.submitted_at, s.finished_at)";
+    /**
+     * Whole seconds from submission to result, as V10's totals count them: the second boundaries crossed, each time cut
+     * to its second (H2's DATEDIFF('SECOND', …) on the UTC times stored, in SQL that PostgreSQL runs too).
+     */
+    private static final String SECONDS_TO_RESULT = "CAST(FLOOR(EXTRACT(EPOCH FROM s.finished_at))"
+            + " - FLOOR(EXTRACT(EPOCH FROM s.submitted_at)) AS BIGINT)";
 
     private final Database db;
 
@@ -103,7 +108,8 @@ public final class ReportQueries {
             boolean threat = Jdbc.anyAnalysisParsed(conn);
             Map<Optional<String>, UserTally> tallies = new HashMap<>();
             // The totals are per login across connections: one connection's samples are counted in its window.
-            TallySql sql = window.isAll() && window.connection().isEmpty() ? TallySql.ALL_TIME : TallySql.in(window);
+            TallySql sql = window.isAll() && window.connection().isEmpty() ? TallySql.ALL_TIME
+                    : TallySql.in(window, Jdbc.isH2(conn));
             read(conn, sql.counts(), window, (login, rs) -> tallies.computeIfAbsent(login, l -> new UserTally())
                     .addCounts(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), Jdbc.time(rs, "first"),
                             Jdbc.time(rs, "last")));
@@ -141,27 +147,29 @@ public final class ReportQueries {
         /**
          * The same sums over the samples submitted in the window, as V10 made the totals from every sample. Each reads
          * the window's range of samples_submissions (V10), which holds all they need of a sample: H2 would otherwise
-         * pick the state index for {@code state = 'succ'} and visit every succeeded sample of all time.
+         * pick the state index for {@code state = 'succ'} and visit every succeeded sample of all time. PostgreSQL
+         * takes no index hints; its planner weighs the window's range by its statistics.
          */
-        static TallySql in(Window window) {
+        static TallySql in(Window window, boolean h2) {
             String where = inWindow(window);
+            String samples = h2 ? "samples s USE INDEX (samples_submissions)" : "samples s";
             return new TallySql("""
                     SELECT s.login, COUNT(*),
                            SUM(CASE WHEN s.state = 'succ' THEN 1 ELSE 0 END),
                            SUM(CASE WHEN s.state = 'fail' THEN 1 ELSE 0 END),
                            SUM(CASE WHEN s.state = 'stale' THEN 1 ELSE 0 END),
                            MIN(s.submitted_at) AS first, MAX(s.submitted_at) AS last
-                    FROM samples s USE INDEX (samples_submissions)
+                    FROM %2$s
                     WHERE %1$s
-                    GROUP BY s.login""".formatted(where), """
+                    GROUP BY s.login""".formatted(where, samples), """
                     SELECT s.login, %2$s, COUNT(*)
-                    FROM samples s USE INDEX (samples_submissions)
+                    FROM %3$s
                     WHERE %1$s AND s.state = 'succ' AND s.finished_at IS NOT NULL
-                    GROUP BY s.login, %2$s""".formatted(where, SECONDS_TO_RESULT), """
+                    GROUP BY s.login, %2$s""".formatted(where, SECONDS_TO_RESULT, samples), """
                     SELECT s.login, a.threat_score, COUNT(*)
-                    FROM samples s USE INDEX (samples_submissions) JOIN analysis a ON a.sample_id = s.id
+                    FROM %2$s JOIN analysis a ON a.sample_id = s.id
                     WHERE %1$s AND a.threat_score IS NOT NULL
-                    GROUP BY s.login, a.threat_score""".formatted(where));
+                    GROUP BY s.login, a.threat_score""".formatted(where, samples));
         }
     }
 

@@ -42,6 +42,9 @@ public final class SampleStore {
     private static final String UPDATE_STATE = """
             UPDATE samples SET state = ?, status = COALESCE(?, status), finished_at = ?, last_checked_at = ?
             WHERE id = ?""";
+    private static final String SAVE_LISTING = Upsert.sql("fetch_listing", List.of("connection"),
+            "connection VARCHAR", "last_newest " + Jdbc.TIME, "after_at " + Jdbc.TIME, "next_offset INT", "pages INT",
+            "first_page_newest " + Jdbc.TIME, "newest " + Jdbc.TIME, "started_at " + Jdbc.TIME);
 
     private final Database db;
     private final List<String> artifactNames;
@@ -232,7 +235,7 @@ public final class SampleStore {
                     "INSERT INTO state_changes (sample_id, from_state, to_state, observed_at) VALUES (?, ?, ?, ?)");
             queue = conn.prepareStatement("""
                     INSERT INTO artifacts (sample_id, name, status, attempts)
-                    SELECT ?, ?, 'pending', 0 FROM DUAL
+                    SELECT ?, ?, 'pending', 0
                     WHERE NOT EXISTS (SELECT 1 FROM artifacts WHERE sample_id = ? AND name = ?)""");
         }
 
@@ -378,10 +381,7 @@ public final class SampleStore {
             }
         }
         Optional<FetchPosition.Listing> listing = position.inProgress();
-        try (PreparedStatement st = conn.prepareStatement("""
-                MERGE INTO fetch_listing (connection, last_newest, after_at, next_offset, pages, first_page_newest,
-                    newest, started_at)
-                KEY (connection) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+        try (PreparedStatement st = conn.prepareStatement(SAVE_LISTING)) {
             st.setString(1, connection);
             Jdbc.setTime(st, 2, position.lastNewest());
             Jdbc.setTime(st, 3, listing.map(FetchPosition.Listing::after));

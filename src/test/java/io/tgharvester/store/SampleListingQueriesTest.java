@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Filters compiled to SQL and run as the read-only user over samples stored by the harvester's own SampleStore. */
 class SampleListingQueriesTest {
     private static final String DROP = "'); DROP TABLE samples; --";
+    static final Instant STORED_AT = Instant.parse("2026-11-04T00:00:00Z");
 
     @TempDir
     static Path dataDir;
@@ -49,20 +50,23 @@ class SampleListingQueriesTest {
     /**
      * Six samples: two of alice's on 1 November (the second a second before midnight), bob's at midnight after, one
      * without a login, carol's the day before, and o'brien's without a submission time whose file name is SQL.
-     * Stored once: every test only reads.
      */
+    static List<Sample> sixSamples() {
+        return List.of(
+                sample(1, "alice", "succ", "2026-11-01T08:00:00Z", "invoice.pdf.exe", List.of("phish", "finance"),
+                        10L, false),
+                sample(2, "alice", "fail", "2026-11-01T23:59:59Z", "setup.EXE", List.of("test-run"), 10L, true),
+                sample(3, "bob", "succ", "2026-11-02T00:00:00Z", "report.docm", List.of(), 20L, null),
+                sample(4, null, "wait", "2026-11-03T12:00:00Z", null, List.of("x\",\"y"), null, null),
+                sample(5, "carol", "run", "2026-10-31T10:00:00Z", "it's.js", List.of("x", "y"), null, null),
+                sample(6, "o'brien", "succ", null, DROP, List.of(), null, null));
+    }
+
+    /** Stored once: every test only reads. */
     @BeforeAll
     static void store() {
         try (Database db = Database.open(dataDir)) {
-            new SampleStore(db, List.of("analysis.json")).storePage(List.of(
-                    sample(1, "alice", "succ", "2026-11-01T08:00:00Z", "invoice.pdf.exe", List.of("phish", "finance"),
-                            10L, false),
-                    sample(2, "alice", "fail", "2026-11-01T23:59:59Z", "setup.EXE", List.of("test-run"), 10L, true),
-                    sample(3, "bob", "succ", "2026-11-02T00:00:00Z", "report.docm", List.of(), 20L, null),
-                    sample(4, null, "wait", "2026-11-03T12:00:00Z", null, List.of("x\",\"y"), null, null),
-                    sample(5, "carol", "run", "2026-10-31T10:00:00Z", "it's.js", List.of("x", "y"), null, null),
-                    sample(6, "o'brien", "succ", null, DROP, List.of(), null, null)),
-                    Instant.parse("2026-11-04T00:00:00Z"));
+            new SampleStore(db, List.of("analysis.json")).storePage(sixSamples(), STORED_AT);
         }
         reader = Database.openReadOnly(dataDir);
         queries = new SampleListingQueries(reader);

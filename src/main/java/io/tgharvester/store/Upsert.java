@@ -1,0 +1,36 @@
+package io.tgharvester.store;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The statement that stores one row, replacing the row with the same key, in the standard MERGE that H2 and
+ * PostgreSQL (15 and later) both run; H2's shorter {@code MERGE INTO t (…) KEY (…) VALUES (…)} is its own. Each
+ * parameter is cast to its column's type, as nothing else tells PostgreSQL the type of a value in a VALUES list; text
+ * to an unbounded VARCHAR, as a cast to VARCHAR(n) would cut a value too long for its column where an INSERT fails.
+ */
+final class Upsert {
+    private Upsert() {
+    }
+
+    /**
+     * The MERGE for {@code table} whose parameters are {@code columns} in order, each given as its name and SQL type
+     * ({@code "sample_id VARCHAR"}); {@code key} names the columns that find the row to replace.
+     */
+    static String sql(String table, List<String> key, String... columns) {
+        List<String> names = Arrays.stream(columns).map(column -> column.substring(0, column.indexOf(' '))).toList();
+        String casts = Arrays.stream(columns)
+                .map(column -> "CAST(? AS " + column.substring(column.indexOf(' ') + 1) + ")")
+                .collect(Collectors.joining(", "));
+        return """
+                MERGE INTO %1$s t USING (VALUES (%2$s)) v(%3$s) ON %4$s
+                WHEN MATCHED THEN UPDATE SET %5$s
+                WHEN NOT MATCHED THEN INSERT (%3$s) VALUES (%6$s)""".formatted(table, casts,
+                String.join(", ", names),
+                key.stream().map(k -> "t." + k + " = v." + k).collect(Collectors.joining(" AND ")),
+                names.stream().filter(name -> !key.contains(name)).map(name -> name + " = v." + name)
+                        .collect(Collectors.joining(", ")),
+                names.stream().map(name -> "v." + name).collect(Collectors.joining(", ")));
+    }
+}
