@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -169,12 +170,15 @@ class ClusterHarvestTest {
                 "harvester.download-interval", "2s"));
     }
 
-    /** A harvester node in this JVM: its harvester, its schedules, and how many artifacts it received. */
-    private record Node(String id, Harvester harvester, HarvestScheduler schedules, AtomicInteger downloads) {
+    /** A harvester node in this JVM: its harvester, its schedules, and how many artifacts it asked for. */
+    private record Node(String id, Harvester harvester, HarvestScheduler schedules, AtomicInteger downloads,
+                        AtomicBoolean closed) {
         static Node start(HarvesterConfig config) {
             AtomicInteger downloads = new AtomicInteger();
             ThreatGridClient client = ThreatGridClient.connect(config, (endpoint, outcome) -> {
-                if (endpoint.startsWith("/api/v2/samples/{id}/") && outcome == CallOutcome.OK) {
+                // what it asked for an artifact and was answered: the bytes, or that the analysis has none (404)
+                if (endpoint.startsWith("/api/v2/samples/{id}/")
+                        && (outcome == CallOutcome.OK || outcome == CallOutcome.NOT_FOUND)) {
                     downloads.incrementAndGet();
                 }
             });
@@ -182,18 +186,19 @@ class ClusterHarvestTest {
             HarvestScheduler schedules = new HarvestScheduler(harvester, config.database(), config.fetchInterval(),
                     config.stateInterval(), config.downloadInterval());
             schedules.start();
-            return new Node(config.database().nodeId(), harvester, schedules, downloads);
+            return new Node(config.database().nodeId(), harvester, schedules, downloads, new AtomicBoolean());
         }
 
         void close() {
-            schedules.close();
-            harvester.close();
+            if (closed.compareAndSet(false, true)) {
+                schedules.close();
+                harvester.close();
+            }
         }
     }
 
     private static void closeAll(List<Node> nodes) {
         nodes.forEach(Node::close);
-        nodes.clear();
     }
 
     private static String shares(List<Node> nodes) {
