@@ -1,5 +1,7 @@
 package io.tgharvester.cli;
 
+import io.tgharvester.config.ConfigException;
+import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.store.SqlToolsServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -13,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
         description = {"Serve the harvest database read-only to SQL tools on loopback until stopped (Ctrl-C):",
                 "psql over the PostgreSQL protocol, and JDBC clients (DBeaver's H2 driver, any Java tool) over H2's",
                 "TCP protocol. Works while the daemon runs. Clients log in as user reader, password reader, and can",
-                "only SELECT."})
+                "only SELECT. With harvester.db.url the tools connect to the PostgreSQL server itself instead."})
 final class DbServerCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -31,7 +33,13 @@ final class DbServerCommand implements Callable<Integer> {
         if (pgPort < 0 || pgPort > 65_535 || tcpPort < 0 || tcpPort > 65_535) {
             throw new IllegalArgumentException("ports run from 0 (any free one) to 65535");
         }
-        SqlToolsServer server = SqlToolsServer.start(config.load(main).dataDir(), pgPort, tcpPort);
+        HarvesterConfig harvester = config.load(main);
+        if (harvester.database().shared()) {
+            throw new ConfigException("db-server serves the embedded H2 database only: with harvester.db.url the"
+                    + " harvest is on a PostgreSQL server, which psql, DBeaver and JDBC tools connect to directly (as a"
+                    + " login granted the tg_harvester_reader role)");
+        }
+        SqlToolsServer server = SqlToolsServer.start(harvester.dataDir(), pgPort, tcpPort);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Run one read-only query on the local database (SELECT, WITH, TABLE, VALUES, SHOW, EXPLAIN).",
+        description = {"Run one read-only query on the harvest database (SELECT, WITH, TABLE, VALUES, SHOW, EXPLAIN).",
                 "Tables: samples, state_changes, artifacts, user_stats (view), fetch_watermark, job_runs."})
 final class SqlCommand implements Callable<Integer> {
     @ParentCommand

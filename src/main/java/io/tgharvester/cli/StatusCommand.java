@@ -2,10 +2,13 @@ package io.tgharvester.cli;
 
 import io.tgharvester.report.Format;
 import io.tgharvester.report.TableRenderer;
+import io.tgharvester.store.ClusterQueries;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.Queries;
 import io.tgharvester.store.QueryResult;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Samples by state, the download backlog, parsed analyses, each stage's last success",
                 "and failure, the fetch watermark, and a listing that continues next round; with several",
-                "connections, their samples each. Works while the daemon runs."})
+                "connections, their samples each; on PostgreSQL, the cluster's nodes with their last check-in",
+                "and the download claims each holds. Works while the daemon runs."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -50,6 +54,14 @@ final class StatusCommand implements Callable<Integer> {
             if (!listing.rows().isEmpty()) {
                 out.println();
                 out.print(TableRenderer.render(listing, format));
+            }
+            if (db.shared()) {
+                ClusterQueries cluster = new ClusterQueries(db);
+                Instant now = Clock.systemUTC().instant();
+                out.println();
+                out.print(TableRenderer.render(cluster.nodes(now), format));
+                out.println();
+                out.print(TableRenderer.render(cluster.claims(now, only), format));
             }
             out.flush();
         }

@@ -12,12 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.h2.api.ErrorCode;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Parser;
 
 /**
  * Read queries: users' own SQL (over a read-only connection) and the fixed ones behind status and reports.
  */
 public final class Queries {
+    /** PostgreSQL's read_only_sql_transaction and insufficient_privilege. */
+    private static final Set<String> POSTGRES_REFUSALS = Set.of("25006", "42501");
+
     private final Database db;
 
     public Queries(Database db) {
@@ -25,16 +31,20 @@ public final class Queries {
     }
 
     /**
-     * Runs one user-written query as the READER user (see db/V3__reader.sql), whose rights refuse every write and
-     * every file, link or admin function; {@link QueryText} first makes sure H2 receives exactly one read statement.
-     * Escape processing is off so that H2 runs the very text that was checked.
+     * Runs one user-written query that {@link QueryText} found to be exactly one read statement, and that the database
+     * itself keeps from writing: on H2 as the READER user (see db/V3__reader.sql), whose rights refuse every write and
+     * every file, link or admin function; on PostgreSQL in a read-only transaction that is always rolled back. Escape
+     * processing is off so that the database runs the very text that was checked.
      */
     public QueryResult userQuery(String sql) {
         String query = QueryText.singleReadQuery(sql);
         try (Connection conn = db.connection(); Statement st = conn.createStatement()) {
-            conn.setReadOnly(true);
             st.setEscapeProcessing(false);
-            return result(st.executeQuery(query));
+            if (!db.shared()) {
+                conn.setReadOnly(true);
+                return result(st.executeQuery(query));
+            }
+            return inReadOnlyTransaction(conn, st, query);
         } catch (SQLException e) {
             throw new StoreException(refusedByRights(e)
                     ? "refused: sql only reads, and the database does not allow this query (" + reason(e) + ")"
@@ -42,12 +52,43 @@ public final class Queries {
         }
     }
 
-    private static boolean refusedByRights(SQLException e) {
-        return e.getErrorCode() == ErrorCode.NOT_ENOUGH_RIGHTS_FOR_1
-                || e.getErrorCode() == ErrorCode.ADMIN_RIGHTS_REQUIRED;
+    /**
+     * PostgreSQL's part: it refuses every write in a read-only transaction (25006), and the rollback undoes what a
+     * read may still change (a set_config). This runs as the configured login, which may own the tables; a login of
+     * its own granted tg_harvester_reader (db/postgresql/V3) is the stronger guard for ad-hoc SQL tools.
+     */
+    private static QueryResult inReadOnlyTransaction(Connection conn, Statement st, String query) throws SQLException {
+        if (statementsSent(conn, query) != 1) {
+            // the driver sends each statement it finds: a COMMIT among them would end the read-only transaction
+            throw new StoreException("one query at a time: remove the ';' separated statements");
+        }
+        conn.setAutoCommit(false);
+        conn.setReadOnly(true);
+        try {
+            // explicit as well: a readOnlyMode=ignore in harvester.db.url would make setReadOnly do nothing
+            st.execute("SET TRANSACTION READ ONLY");
+            return result(st.executeQuery(query));
+        } finally {
+            conn.rollback();
+        }
     }
 
-    /** H2's message without the statement it repeats after it, on one line as the error must be. */
+    /**
+     * How many statements pgjdbc finds in {@code query} and sends, read by its own parser: PostgreSQL reads quotes
+     * where H2 does not ({@code E'\''}, {@code $tag$…$tag$}), so a ';' hidden from {@link QueryText} can split it.
+     */
+    private static int statementsSent(Connection conn, String query) throws SQLException {
+        return Parser.parseJdbcSql(query, conn.unwrap(BaseConnection.class).getStandardConformingStrings(), false,
+                true, false, false).size();
+    }
+
+    private static boolean refusedByRights(SQLException e) {
+        return e.getErrorCode() == ErrorCode.NOT_ENOUGH_RIGHTS_FOR_1
+                || e.getErrorCode() == ErrorCode.ADMIN_RIGHTS_REQUIRED
+                || POSTGRES_REFUSALS.contains(String.valueOf(e.getSQLState()));
+    }
+
+    /** The database's message without the statement H2 repeats after it, on one line as the error must be. */
     private static String reason(SQLException e) {
         String message = String.valueOf(e.getMessage());
         int statement = message.indexOf("; SQL statement:");

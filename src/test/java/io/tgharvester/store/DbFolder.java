@@ -30,4 +30,7 @@ final class DbFolder {
 
     /** PostgreSQL's migrations, as in db/postgresql. */
     static final String POSTGRESQL = "filesystem:db/postgresql";
+
+    /** Quartz's tables, as in db/quartz. */
+    static final String QUARTZ = "filesystem:db/quartz";
 }

@@ -1,5 +1,6 @@
 package io.tgharvester.store;
 
+import io.tgharvester.config.DatabaseSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.Closeable;
 import java.io.IOException;
@@ -7,6 +8,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,6 +52,16 @@ public final class LoopbackPostgres implements Closeable {
 
     public String user() {
         return "postgres";
+    }
+
+    /** The harvester's settings for the server's default database, as node {@code nodeId}. */
+    public DatabaseSettings settings(String nodeId) {
+        return new DatabaseSettings(Optional.of(jdbcUrl()), user(), "", 2, nodeId, Duration.ofMinutes(2));
+    }
+
+    /** The environment that points a command at the server's default database, as node {@code nodeId}. */
+    public Map<String, String> environment(String nodeId) {
+        return Map.of("TG_DB_URL", jdbcUrl(), "TG_DB_USER", user(), "HARVESTER_CLUSTER_NODE_ID", nodeId);
     }
 
     @Override
