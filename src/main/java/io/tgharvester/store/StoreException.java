@@ -6,7 +6,8 @@ public final class StoreException extends RuntimeException {
         super(message);
     }
 
+    /** The database's reason follows on the same line: PostgreSQL's span several (its Hint, Position, Detail). */
     public StoreException(String message, Throwable cause) {
-        super(message + ": " + cause.getMessage(), cause);
+        super(message + ": " + String.valueOf(cause.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "), cause);
     }
 }
