@@ -56,7 +56,7 @@ public final class ArtifactCollector implements Stage {
     private final Transfers transfers = new Transfers();
     private final ArtifactDownload download;
     private final ThreatGridClient client;
-    /** Whether this round claimed any artifact; when its claims were last taken or renewed (System.nanoTime). */
+    /** Whether this round claimed any artifact; when the round began or last renewed its claims (System.nanoTime). */
     private boolean claimedAny;
     private long claimsRenewedAt;
 
@@ -82,6 +82,7 @@ public final class ArtifactCollector implements Stage {
     public int run() {
         Instant roundStart = clock.instant();
         claimedAny = false;
+        claimsRenewedAt = System.nanoTime();
         Tally tally = new Tally();
         int downloads = concurrency * DOWNLOADS_PER_SLOT;
         Semaphore slots = new Semaphore(concurrency);
@@ -171,7 +172,6 @@ public final class ArtifactCollector implements Stage {
             store.due(roundStart, BATCH + running.size()).stream().filter(t -> !running.contains(key(t)))
                     .forEach(queued::add);
             claimedAny |= !queued.isEmpty();
-            claimsRenewedAt = System.nanoTime();
         }
         return queued.poll();
     }
