@@ -484,6 +484,8 @@ class PostgresStoresTest {
         AnalyzerTask first = (AnalyzerTask) due.get(0);
         assertEquals(List.of(TgJson.id(1), Optional.of(91), Map.of("analysis.json", TgJson.id(1) + "/a")),
                 List.of(first.sample().id(), first.scores().orElseThrow().threatScore(), first.artifactPaths()));
+        assertEquals(List.of(List.of(), List.of()), List.of(seen.get("due while its call runs"),
+                seen.get("due before the retry")), "a sample waits for its retry time");
         assertEquals(List.of(TgJson.id(2)), ((List<?>) seen.get("due at the retry")).stream()
                 .map(task -> ((AnalyzerTask) task).sample().id()).toList());
         assertEquals(List.of(), seen.get("due once given up"));
