@@ -132,7 +132,7 @@ class PostgresStoresTest {
         assertEquals(List.of(row(TgJson.id(1), "run", "proc", T0), row(TgJson.id(1), null, "run", T0),
                 row(TgJson.id(1), "proc", "succ", T0.plusSeconds(120))),
                 table(seen, "state changes").stream().filter(change -> change.get(0).equals(TgJson.id(1))).toList(),
-                "the second listing in one page recorded after the first, the state answer after both");
+                "both listings in one page recorded (at one time, so in to_state order), then the state answer");
         assertEquals(List.of(row(TgJson.id(3), null, "wait", T0), row(TgJson.id(3), "wait", "run", T0.plusSeconds(120)),
                 row(TgJson.id(3), "run", "stale", T0.plusSeconds(180))),
                 table(seen, "state changes").stream().filter(change -> change.get(0).equals(TgJson.id(3))).toList());
