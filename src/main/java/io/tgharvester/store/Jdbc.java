@@ -49,10 +49,7 @@ final class Jdbc {
         return text.length() > 1000 ? text.substring(0, 1000) : text;
     }
 
-    /**
-     * Whether {@code conn} is H2's: the few clauses only H2 understands (its index hints) are given to it alone, where
-     * PostgreSQL's planner chooses by its statistics.
-     */
+    /** Whether {@code conn} is H2's, for the few clauses H2 and PostgreSQL spell differently. */
     static boolean isH2(Connection conn) throws SQLException {
         return "H2".equals(conn.getMetaData().getDatabaseProductName());
     }

