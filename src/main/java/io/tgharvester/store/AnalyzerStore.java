@@ -23,6 +23,8 @@ import java.util.Optional;
  * never by reading every sample.
  */
 public final class AnalyzerStore {
+    /** The SQL standard's unique violation, as both databases report it. */
+    private static final String DUPLICATE_KEY = "23505";
     private static final String DUE = """
             SELECT s.id, s.state, s.status, s.filename, s.login, s.organization_id, s.submitted_at, s.finished_at,
                 s.sha256, s.md5, s.sha1, s.tags, s.vm, s.os, s.connection,
@@ -60,7 +62,7 @@ public final class AnalyzerStore {
 
     /** Notes when each analyzer not seen before first runs: it is given samples completed from then on. */
     public void register(Collection<String> analyzers, Instant now) {
-        db.inTransaction("cannot record the analyzers", conn -> {
+        db.withConnection("cannot record the analyzers", conn -> {
             try (PreparedStatement st = conn.prepareStatement("""
                     INSERT INTO analyzers (analyzer, since, scanned_to) SELECT ?, ?, ?
                     WHERE NOT EXISTS (SELECT 1 FROM analyzers WHERE analyzer = ?)""")) {
@@ -69,9 +71,16 @@ public final class AnalyzerStore {
                     Jdbc.setTime(st, 2, now);
                     Jdbc.setTime(st, 3, now);
                     st.setString(4, analyzer);
-                    st.addBatch();
+                    try {
+                        st.executeUpdate();
+                    } catch (SQLException e) {
+                        // Another node starting at the same moment registered it first: as good as ours.
+                        if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                            throw e;
+                        }
+                    }
                 }
-                return st.executeBatch();
+                return null;
             }
         });
     }
