@@ -23,9 +23,11 @@ final class ConnectionPipeline {
     private final Stage state;
     private final Stage download;
     private final ArtifactCollector collector;
+    private final SucceededSignal succeeded;
 
     private ConnectionPipeline(String alias, ThreatGridClient client, StageRunner runner, Stage fetch, Stage state,
-                               ArtifactCollector collector) {
+                               ArtifactCollector collector, SucceededSignal succeeded) {
+        this.succeeded = succeeded;
         this.alias = alias;
         this.client = client;
         this.runner = runner;
@@ -38,14 +40,20 @@ final class ConnectionPipeline {
     static ConnectionPipeline of(String alias, ThreatGridClient client, HarvesterConfig config, Database db,
                                  ArtifactFiles files, Clock clock, StageObserver observer) {
         SampleStore samples = new SampleStore(db, config.artifacts(), alias);
+        SucceededSignal succeeded = new SucceededSignal();
         return new ConnectionPipeline(alias, client, StageRunner.of(client, config, db, clock, observer),
                 new ConnectionStage(new SampleFetcher(client, samples, clock, config.fetchOverlap(),
-                        config.initialLookback(), config.pageSize()), alias),
+                        config.initialLookback(), config.pageSize(), succeeded), alias),
                 new ConnectionStage(new StateChecker(client, samples, clock, config.staleAfter()), alias),
                 new ArtifactCollector(client, new ArtifactStore(db, alias,
                         new Claimant(config.database().nodeId(), config.database().claimLease())), files, clock,
                         new RetryDelay(config.retryBase(), config.retryMax(), new Random()),
-                        config.downloadConcurrency()));
+                        config.downloadConcurrency()), succeeded);
+    }
+
+    /** Told when the fetch has stored newly succeeded samples and goes on listing. */
+    SucceededSignal succeeded() {
+        return succeeded;
     }
 
     String alias() {

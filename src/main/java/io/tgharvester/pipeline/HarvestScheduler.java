@@ -20,13 +20,15 @@ import org.quartz.TriggerBuilder;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All Quartz wiring: each connection's fetch, state and download jobs on their intervals (their job group is the
  * connection's alias), the parse and analyze jobs, and optionally the report job on its cron schedule. Parsing runs on
  * the download interval too, and right after every download round; the analyzers likewise right after every parse
- * round; a connection's download job also runs once more when one of its failed artifacts is due before its next
- * tick.
+ * round; a connection's download job also runs as soon as its fetch stores newly succeeded samples (page by page, while
+ * a long listing goes on), and once more when one of its failed artifacts is due before its next tick.
  *
  * <p>On H2 every job is in one scheduler, in memory (the database is the durable queue). On PostgreSQL the nodes form a
  * Quartz cluster: fetch, state, parse, analyze and report are in its JDBC JobStore (schema {@code quartz}), so each
@@ -35,6 +37,7 @@ import org.quartz.impl.matchers.GroupMatcher;
  * downloads, what it claims (see {@code ArtifactStore}).
  */
 public final class HarvestScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HarvestScheduler.class);
     static final String HARVESTER = "harvester";
     static final String SCHEDULES = "schedules";
     static final String REPORT = "report";
@@ -73,6 +76,7 @@ public final class HarvestScheduler implements AutoCloseable {
                 jobs.add(schedule(shared, FetchSamplesJob.class, JobKey.jobKey(FETCH, alias), fetchEvery));
                 jobs.add(schedule(shared, CheckStatesJob.class, JobKey.jobKey(STATE, alias), stateEvery));
                 schedule(own, DownloadArtifactsJob.class, download(alias), downloadEvery);
+                harvester.connection(alias).succeeded().listen(() -> downloadSoon(alias));
             }
             jobs.add(schedule(shared, ParseAnalysesJob.class, PARSE, downloadEvery));
             jobs.add(schedule(shared, AnalyzeSamplesJob.class, ANALYZE, downloadEvery));
@@ -162,6 +166,15 @@ public final class HarvestScheduler implements AutoCloseable {
     /** Runs this node's downloads of a connection now, rather than at their next tick. */
     void downloadNow(String alias) throws SchedulerException {
         own.triggerJob(download(alias));
+    }
+
+    /** As {@link #downloadNow}, from a stage still under way: a stopping scheduler is no failure of that stage. */
+    private void downloadSoon(String alias) {
+        try {
+            downloadNow(alias);
+        } catch (SchedulerException e) {
+            log.debug("event=download-not-started connection={} reason=\"{}\"", alias, e.getMessage());
+        }
     }
 
     /** Runs a shared job (parse, analyze) now, on whichever node takes it. */

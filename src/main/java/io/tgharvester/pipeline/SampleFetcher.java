@@ -32,9 +32,17 @@ public final class SampleFetcher implements Stage {
     private final Clock clock;
     private final Duration overlap;
     private final Duration initialLookback;
+    private final SucceededSignal succeeded;
 
     public SampleFetcher(ThreatGridClient client, SampleStore store, Clock clock, Duration overlap,
                          Duration initialLookback, int pageSize) {
+        this(client, store, clock, overlap, initialLookback, pageSize, new SucceededSignal());
+    }
+
+    /** A fetcher that tells {@code succeeded} of each stored page that holds samples newly succeeded. */
+    SampleFetcher(ThreatGridClient client, SampleStore store, Clock clock, Duration overlap, Duration initialLookback,
+                  int pageSize, SucceededSignal succeeded) {
+        this.succeeded = succeeded;
         this.pages = new ListPages(client, pageSize);
         this.store = store;
         this.clock = clock;
@@ -60,7 +68,11 @@ public final class SampleFetcher implements Stage {
                     page.samples().stream().map(Sample::submittedAt).flatMap(Optional::stream).max(Instant::compareTo));
             complete = pages.isLast(page);
             position = complete ? position.completing(listing) : position.continuing(listing);
-            total = total.plus(store.storePage(page.samples(), position, clock.instant()));
+            StoreOutcome stored = store.storePage(page.samples(), position, clock.instant());
+            if (stored.succeeded() > 0 && !complete) {
+                succeeded.succeeded();
+            }
+            total = total.plus(stored);
             skipped += page.skipped().size();
         }
         if (!complete) {

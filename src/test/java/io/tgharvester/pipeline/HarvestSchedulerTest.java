@@ -1,6 +1,7 @@
 package io.tgharvester.pipeline;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -119,6 +120,40 @@ class HarvestSchedulerTest {
                     "the first round ended on the refusal");
         }
         assertEquals(2, wm.findAll(getRequestedFor(urlPathEqualTo(analysis))).size());
+    }
+
+    @Test
+    void theSucceededSamplesOfAListingsFirstPageAreDownloadedWhileItsNextPageIsStillOnItsWay() throws Exception {
+        Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String id = TgJson.id(21);
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("offset", equalTo("0"))
+                .willReturn(okJson(TgJson.page(0, 2, List.of(TgJson.sample(21, "succ", "hal", submitted),
+                        TgJson.sample(22, "run", "hal", submitted))))));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples")).withQueryParam("offset", equalTo("2"))
+                .willReturn(okJson(TgJson.page(2, 2, List.of(TgJson.sample(23, "run", "hal", submitted))))
+                        .withFixedDelay(8000)));
+        wm.stubFor(get(urlPathEqualTo("/api/v2/samples/state")).willReturn(okJson(TgJson.states(List.of()))));
+        wm.stubFor(get(urlPathMatching("/api/v2/samples/" + id + "/.*")).willReturn(aResponse().withBody("bytes")));
+        HarvesterConfig cfg = config(Map.of("harvester.fetch-interval", "1m"));
+
+        try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
+            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
+                    cfg.downloadInterval());
+            Instant started = Instant.now();
+            scheduler.start();
+            try {
+                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM artifacts WHERE status = 'done'")
+                        .rows().equals(List.of(List.of(4L)))) {
+                    assertTrue(Duration.between(started, Instant.now()).toSeconds() < 6,
+                            "the first page's sample was not downloaded while the second page was on its way");
+                    Thread.sleep(50);
+                }
+                assertEquals(List.of(List.of(2L)), harvester.queries().userQuery(
+                        "SELECT COUNT(*) FROM samples").rows(), "the second page is still on its way");
+            } finally {
+                scheduler.close();
+            }
+        }
     }
 
     @Test

@@ -207,6 +207,23 @@ class SampleFetcherTest {
     }
 
     @Test
+    void aPageWithNewSuccessesIsSignalledBeforeTheNextPageIsAskedForAndTheLastPageIsLeftToTheStagesResult() {
+        stubPage(0, List.of(TgJson.sample(TgJson.id(1), "succ", "\"carol\"", T0, T0.plusSeconds(60)),
+                TgJson.sample(2, "run", "carol", T0.plusSeconds(1)), TgJson.sample(3, "run", "carol", T0.plusSeconds(2))));
+        stubPage(3, samples(4, 7));
+        stubPage(6, List.of(TgJson.sample(TgJson.id(7), "succ", "\"carol\"", T0, T0.plusSeconds(60))));
+        List<Integer> listCallsAtSignal = new ArrayList<>();
+        SucceededSignal signal = new SucceededSignal();
+        signal.listen(() -> listCallsAtSignal.add(wm.getAllServeEvents().size()));
+
+        int succeeded = new SampleFetcher(TestApi.client(wm.baseUrl()), store, clock, Duration.ofMinutes(10),
+                Duration.ofDays(7), 3, signal).run();
+
+        assertEquals(2, succeeded);
+        assertEquals(List.of(1), listCallsAtSignal, "one signal, after the first page and before the second");
+    }
+
+    @Test
     void duplicateIdsWithinAndAcrossPagesBecomeOneSampleWithItsLatestState() {
         stubPage(0, List.of(TgJson.sample(1, "wait", "eve", T0), TgJson.sample(1, "run", "eve", T0),
                 TgJson.sample(2, "wait", "eve", T0.plusSeconds(1))));
