@@ -82,7 +82,6 @@ public final class ArtifactCollector implements Stage {
 
     @Override
     public int run() {
-        Instant roundStart = clock.instant();
         claimedAny = false;
         claimsRenewedAt = System.nanoTime();
         Tally tally = new Tally();
@@ -119,7 +118,7 @@ public final class ArtifactCollector implements Stage {
             int downloading = 0;
             while (true) {
                 while (downloading < downloads && !transfers.stopping() && serverFailure.get() == null) {
-                    ArtifactTask task = next(queued, running, roundStart);
+                    ArtifactTask task = next(queued, running);
                     if (task == null) {
                         break;
                     }
@@ -166,12 +165,13 @@ public final class ArtifactCollector implements Stage {
     }
 
     /**
-     * The next due task that is not running yet, or null when there is none. Tasks failing in this round get a retry
-     * time after roundStart, so they are not picked up again.
+     * The next due task that is not running yet, or null when there is none. A task that failed earlier in this round
+     * is due again once its retry time has come, while the round still runs: a passing fault costs its short retry
+     * delay, not also the wait for another round.
      */
-    private ArtifactTask next(Deque<ArtifactTask> queued, Set<String> running, Instant roundStart) {
+    private ArtifactTask next(Deque<ArtifactTask> queued, Set<String> running) {
         if (queued.isEmpty()) {
-            store.due(roundStart, BATCH + running.size()).stream().filter(t -> !running.contains(key(t)))
+            store.due(clock.instant(), BATCH + running.size()).stream().filter(t -> !running.contains(key(t)))
                     .forEach(queued::add);
             claimedAny |= !queued.isEmpty();
         }

@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -483,5 +484,32 @@ class ArtifactCollectorTest {
                 "a stopped download is no failure");
         assertFalse(Files.exists(pcapFile()));
         assertTrue(filesOnDisk().isEmpty(), "no .part is left: " + filesOnDisk());
+    }
+
+    /**
+     * On the wall clock (the round's own time decides what is due again): analysis.json fails all its call's attempts
+     * once, and video.webm takes two seconds, longer than the failed artifact's first retry delay (0.25-0.5 s).
+     */
+    @Test
+    void anArtifactThatFailedIsTriedAgainInTheSameRoundOnceItsRetryIsDueWhileOthersStillDownload() {
+        wm.stubFor(get(BASE + "analysis.json").inScenario("down").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("down twice"));
+        wm.stubFor(get(BASE + "analysis.json").inScenario("down").whenScenarioStateIs("down twice")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("down thrice"));
+        wm.stubFor(get(BASE + "analysis.json").inScenario("down").whenScenarioStateIs("down thrice")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        wm.stubFor(get(BASE + "analysis.json").inScenario("down").whenScenarioStateIs("up")
+                .willReturn(aResponse().withBody(body("analysis.json"))));
+        wm.stubFor(get(BASE + "processes.json").willReturn(aResponse().withBody(body("processes.json"))));
+        wm.stubFor(get(BASE + "network.pcap").willReturn(aResponse().withBody(body("network.pcap"))));
+        wm.stubFor(get(BASE + "video.webm").willReturn(aResponse().withBody(body("video.webm"))
+                .withChunkedDribbleDelay(20, 2000)));
+
+        new ArtifactCollector(TestApi.client(wm.baseUrl()), new ArtifactStore(db), new ArtifactFiles(dataDir),
+                Clock.systemUTC(), new RetryDelay(SHIPPED.retryBase(), SHIPPED.retryMax(), new Random(1)), 4).run();
+
+        assertEquals(List.of(List.of("analysis.json", "done", 2)), rows(
+                "SELECT name, status, attempts FROM artifacts WHERE name = 'analysis.json'"));
+        assertEquals(4, wm.findAll(getRequestedFor(urlPathEqualTo(BASE + "analysis.json"))).size());
     }
 }
