@@ -50,6 +50,8 @@ public final class ArtifactCollector implements Stage {
      * download round on loopback took three times as long under such faults).
      */
     private static final int DOWNLOADS_PER_SLOT = 16;
+    /** No task's end: a transfer slot was given up, and another download may start. */
+    private static final Ended SLOT_FREED = new Ended(null, new Result(Kind.STOPPED, 0), false);
 
     private final ArtifactStore store;
     private final Clock clock;
@@ -86,13 +88,15 @@ public final class ArtifactCollector implements Stage {
         claimsRenewedAt = System.nanoTime();
         Tally tally = new Tally();
         int downloads = concurrency * DOWNLOADS_PER_SLOT;
-        Semaphore slots = new Semaphore(concurrency);
+        // Fair, so that a download done waiting out a retry gets the next free slot before a new one starts.
+        Semaphore slots = new Semaphore(concurrency, true);
         ExecutorService pool = Executors.newFixedThreadPool(downloads, task -> {
             Thread thread = new Thread(task, "tg-download");
             thread.setDaemon(true);
             return thread;
         });
         BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
+        Runnable slotFreed = () -> ended.add(SLOT_FREED);
         AtomicReference<RuntimeException> serverFailure = new AtomicReference<>();
         try (GroupCommit commits = new GroupCommit(store, clock, new GroupCommit.Outcomes() {
             @Override
@@ -110,22 +114,26 @@ public final class ArtifactCollector implements Stage {
                 }), false));
             }
         })) {
-            // A new download starts as soon as one ends, rather than batch after batch: one that waits out a retry
-            // never holds up the others. At most `concurrency` of them transfer at a time (slots). A download's
-            // task stays running until its group commit has recorded it, so that it is not picked up again.
+            // A new download starts as soon as a transfer slot is free, rather than batch after batch: one that waits
+            // out a retry gives its slot up and never holds up the others. At most `concurrency` of them transfer at a
+            // time (slots), and only as many are claimed as can start. A download's task stays running until its group
+            // commit has recorded it, so that it is not picked up again.
             Deque<ArtifactTask> queued = new ArrayDeque<>();
             Set<String> running = new HashSet<>();
             int downloading = 0;
             while (true) {
-                while (downloading < downloads && !transfers.stopping() && serverFailure.get() == null) {
+                while (downloading < downloads && !transfers.stopping() && serverFailure.get() == null
+                        && freeSlot(slots)) {
                     ArtifactTask task = next(queued, running);
                     if (task == null) {
+                        slots.release();
                         break;
                     }
                     running.add(key(task));
                     downloading++;
+                    Slot slot = new Slot(slots, slotFreed);
                     pool.execute(() -> ended.add(new Ended(task, stoppingOnSurprise(serverFailure,
-                            () -> downloadUnlessRoundEnded(task, new Slot(slots), serverFailure, commits)), true)));
+                            () -> downloadUnlessRoundEnded(task, slot, serverFailure, commits)), true)));
                 }
                 if (running.isEmpty()) {
                     break;
@@ -139,6 +147,9 @@ public final class ArtifactCollector implements Stage {
                     continue;
                 }
                 Ended end = next.get();
+                if (end == SLOT_FREED) {
+                    continue;
+                }
                 if (end.download()) {
                     downloading--;
                 }
@@ -171,7 +182,9 @@ public final class ArtifactCollector implements Stage {
      */
     private ArtifactTask next(Deque<ArtifactTask> queued, Set<String> running) {
         if (queued.isEmpty()) {
-            store.due(clock.instant(), BATCH + running.size()).stream().filter(t -> !running.contains(key(t)))
+            // alone, a batch saves round trips; beside other nodes, no more than can start soon, to leave them theirs
+            int claim = store.sharedWithOtherNodes() ? concurrency : BATCH;
+            store.due(clock.instant(), claim).stream().filter(t -> !running.contains(key(t)))
                     .forEach(queued::add);
             claimedAny |= !queued.isEmpty();
         }
@@ -194,10 +207,20 @@ public final class ArtifactCollector implements Stage {
         return task.sampleId() + "/" + task.name();
     }
 
-    /** One download from its slot to its end, or to its hand-over to the group commit. */
+    /** Takes a transfer slot if one is free now; false when none is, or when this thread is interrupted (stopping). */
+    private static boolean freeSlot(Semaphore slots) {
+        try {
+            return slots.tryAcquire(0, TimeUnit.MILLISECONDS); // unlike tryAcquire(), waits behind queued takers
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One download from the slot it was started with to its end, or to its hand-over to the group commit. */
     private Result downloadUnlessRoundEnded(ArtifactTask task, Slot slot,
                                             AtomicReference<RuntimeException> serverFailure, GroupCommit commits) {
-        if (!slot.take() || transfers.stopping() || serverFailure.get() != null) {
+        if (transfers.stopping() || serverFailure.get() != null) {
             slot.release();
             return new Result(Kind.STOPPED, 0);
         }
@@ -307,13 +330,20 @@ public final class ArtifactCollector implements Stage {
     private record Ended(ArtifactTask task, Result result, boolean download) {
     }
 
-    /** One download's hold on a transfer slot, given up while it waits out a retry; used by one thread. */
+
+
+    /**
+     * One download's hold on a transfer slot, taken for it when it starts, given up while it waits out a retry (which
+     * tells the round, {@code freed}, that another download can start); used by one thread.
+     */
     private static final class Slot implements RetryWaits {
         private final Semaphore slots;
-        private boolean held;
+        private final Runnable freed;
+        private boolean held = true;
 
-        Slot(Semaphore slots) {
+        Slot(Semaphore slots, Runnable freed) {
             this.slots = slots;
+            this.freed = freed;
         }
 
         /** False when interrupted while waiting for a slot (the round is being stopped). */
@@ -332,6 +362,7 @@ public final class ArtifactCollector implements Stage {
             if (held) {
                 held = false;
                 slots.release();
+                freed.run();
             }
         }
 

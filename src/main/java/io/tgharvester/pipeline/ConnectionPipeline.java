@@ -41,12 +41,14 @@ final class ConnectionPipeline {
                                  ArtifactFiles files, Clock clock, StageObserver observer) {
         SampleStore samples = new SampleStore(db, config.artifacts(), alias);
         SucceededSignal succeeded = new SucceededSignal();
+        ArtifactStore artifacts = new ArtifactStore(db, alias,
+                new Claimant(config.database().nodeId(), config.database().claimLease()));
+        artifacts.releaseClaims();
         return new ConnectionPipeline(alias, client, StageRunner.of(client, config, db, clock, observer),
                 new ConnectionStage(new SampleFetcher(client, samples, clock, config.fetchOverlap(),
                         config.initialLookback(), config.pageSize(), succeeded), alias),
                 new ConnectionStage(new StateChecker(client, samples, clock, config.staleAfter()), alias),
-                new ArtifactCollector(client, new ArtifactStore(db, alias,
-                        new Claimant(config.database().nodeId(), config.database().claimLease())), files, clock,
+                new ArtifactCollector(client, artifacts, files, clock,
                         new RetryDelay(config.retryBase(), config.retryMax(), new Random()),
                         config.downloadConcurrency()), succeeded);
     }

@@ -17,8 +17,8 @@ import java.util.Optional;
  */
 public final class ArtifactStore {
     private static final String OF_CONNECTION = "sample_id IN (SELECT id FROM samples WHERE connection = ?)";
-    /** The claims a node may take: none, an expired one, or its own (from a run it did not end cleanly). */
-    private static final String CLAIMABLE = "(claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)";
+    /** The claims a node may take: none, or an expired one. */
+    private static final String CLAIMABLE = "(claimed_until IS NULL OR claimed_until <= ?)";
     private static final String RELEASED = "claimed_by = NULL, claimed_until = NULL";
 
     private final Database db;
@@ -52,9 +52,8 @@ public final class ArtifactStore {
                     LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(CLAIMABLE, OF_CONNECTION))) {
                 Jdbc.setTime(st, 1, now);
                 Jdbc.setTime(st, 2, now);
-                st.setString(3, claimant.node());
-                st.setString(4, connection);
-                st.setInt(5, limit);
+                st.setString(3, connection);
+                st.setInt(4, limit);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         tasks.add(new ArtifactTask(rs.getString(1), rs.getString(2), rs.getInt(3)));
@@ -88,7 +87,10 @@ public final class ArtifactStore {
         });
     }
 
-    /** Gives up this node's claims on the artifacts it did not finish (a clean stop), for any node to take at once. */
+    /**
+     * Gives up this node's claims on the artifacts it did not finish, for any node to take at once: at the end of a
+     * download round, and as the node starts (what it claimed before it stopped or died, it no longer works on).
+     */
     public void releaseClaims() {
         db.withConnection("cannot release this node's download claims", conn -> {
             try (PreparedStatement st = conn.prepareStatement(
@@ -98,6 +100,11 @@ public final class ArtifactStore {
                 return st.executeUpdate();
             }
         });
+    }
+
+    /** Whether other nodes may be claiming from this queue too (a shared PostgreSQL database). */
+    public boolean sharedWithOtherNodes() {
+        return db.shared();
     }
 
     /** How long this node's claims last unless renewed. */
