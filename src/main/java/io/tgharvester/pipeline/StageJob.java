@@ -13,7 +13,8 @@ import org.quartz.SchedulerException;
  * A Quartz job that runs one stage of the {@link Harvester} kept in the scheduler context; a connection's jobs have its
  * alias as their group. When the stage saw new successes it fires that connection's download job at once rather than
  * waiting for its next tick; the work itself still goes through the database. A stage may ask for more after a
- * completed round (see {@link #afterRound}); one cut short while all calls pause runs again as the pause ends.
+ * completed round (see {@link #afterRound}); one cut short while all calls pause runs again as the pause ends, and
+ * one failed on a passing fault within seconds ({@link StageRunner#againAfterFailure}).
  */
 @DisallowConcurrentExecution
 abstract class StageJob implements Job {
@@ -49,6 +50,9 @@ abstract class StageJob implements Job {
                 Optional<Duration> pause = runner.pauseLeft();
                 if (pause.isPresent()) {
                     schedules.runAgainIn(context.getJobDetail().getKey(), pause.get());
+                } else if (result.status() == StageResult.Status.FAILED && StagePatience.passing(result.failure())) {
+                    // a call still failing after its own retries from a server that is up: soon, not an interval on
+                    schedules.runAgainIn(context.getJobDetail().getKey(), runner.againAfterFailure());
                 }
             }
         } catch (SchedulerException e) {

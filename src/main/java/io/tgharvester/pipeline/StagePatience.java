@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 final class StagePatience {
     /** Between two tries of a stage when no pause is in force. */
-    private static final Duration RETRY_WAIT = Duration.ofSeconds(1);
+    static final Duration RETRY_WAIT = Duration.ofSeconds(1);
 
     private final Clock clock;
 
@@ -30,7 +30,7 @@ final class StagePatience {
     StageResult runUntilDone(StageRunner runner, Stage stage, long giveUp) {
         StageResult result = runner.run(stage);
         Optional<RuntimeException> lastFailure = result.failure();
-        while (result.status() != StageResult.Status.DONE && worthRetrying(lastFailure)
+        while (result.status() != StageResult.Status.DONE && passing(lastFailure)
                 && waitedToTryAgain(runner, giveUp)) {
             result = runner.run(stage);
             if (result.failure().isPresent()) {
@@ -45,7 +45,7 @@ final class StagePatience {
     }
 
     /** A passing fault, or a pause: not what only an operator or a local fix can end. */
-    private static boolean worthRetrying(Optional<RuntimeException> failure) {
+    static boolean passing(Optional<RuntimeException> failure) {
         return failure.map(f -> f instanceof ApiException && !(f instanceof AuthenticationFailed)
                 && !(f instanceof ServerNotTrusted) && !(f instanceof RequestRejected)
                 && !(f instanceof ProxyRefused)).orElse(true);

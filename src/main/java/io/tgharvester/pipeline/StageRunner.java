@@ -60,6 +60,16 @@ public final class StageRunner {
         return backoff.blockedUntil();
     }
 
+    /**
+     * When a stage that failed on a passing fault, with no pause in force, runs again: after a second, doubling with
+     * each failure in a row of this runner's calls, at most an hour.
+     */
+    Duration againAfterFailure() {
+        int streak = Math.max(1, backoff.failureStreak());
+        Duration wait = StagePatience.RETRY_WAIT.multipliedBy(1L << Math.min(streak - 1, 12));
+        return wait.compareTo(Duration.ofHours(1)) < 0 ? wait : Duration.ofHours(1);
+    }
+
     /** How long the pause of all calls in force lasts from now, if one is. */
     Optional<Duration> pauseLeft() {
         return pausedUntil().map(until -> Duration.between(clock.instant(), until));

@@ -99,6 +99,41 @@ class HarvestSchedulerTest {
         assertEquals(2, wm.findAll(getRequestedFor(urlPathEqualTo(analysis))).size());
     }
 
+    /** The shipped fetch interval (60 s): only the quick rerun of the failed fetch can list the sample in time. */
+    @Test
+    void aFetchWhoseListCallFailsAllItsAttemptsRunsAgainWithinSecondsNotAtTheNextInterval() throws Exception {
+        Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String list = "/api/v2/samples";
+        wm.stubFor(get(urlPathEqualTo(list)).inScenario("down").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("down twice"));
+        wm.stubFor(get(urlPathEqualTo(list)).inScenario("down").whenScenarioStateIs("down twice")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("down thrice"));
+        wm.stubFor(get(urlPathEqualTo(list)).inScenario("down").whenScenarioStateIs("down thrice")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        wm.stubFor(get(urlPathEqualTo(list)).inScenario("down").whenScenarioStateIs("up")
+                .willReturn(okJson(TgJson.page(0, 100, List.of(TgJson.sample(31, "run", "hal", submitted))))));
+        HarvesterConfig cfg = config(Map.of("harvester.fetch-interval", "60s"));
+
+        try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
+            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
+                    cfg.downloadInterval());
+            Instant started = Instant.now();
+            scheduler.start();
+            try {
+                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM samples").rows()
+                        .equals(List.of(List.of(1L)))) {
+                    assertTrue(Duration.between(started, Instant.now()).toSeconds() < 10,
+                            "the failed fetch did not run again within 10 s");
+                    Thread.sleep(50);
+                }
+            } finally {
+                scheduler.close();
+            }
+        }
+        assertEquals(4, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(),
+                "three attempts of the first fetch's call, then the second fetch's");
+    }
+
     /**
      * The download interval is a minute here so that only the end of the pause (6 s) can bring the round back within
      * the test's time.
