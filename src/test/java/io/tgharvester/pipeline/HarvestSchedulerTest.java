@@ -57,6 +57,27 @@ class HarvestSchedulerTest {
         return new ConfigLoader(Map.of(), Optional.empty()).load(Optional.empty(), values);
     }
 
+    /**
+     * Runs the daemon of {@code harvester} until {@code countSql} counts {@code count}, failing with {@code late} once
+     * {@code limit} has passed; {@code thenWhileRunning} checks the harvest at that moment, before the daemon stops.
+     */
+    private static void runDaemonUntil(Harvester harvester, HarvesterConfig cfg, String countSql, long count,
+                                       Duration limit, String late, Runnable thenWhileRunning) throws Exception {
+        HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
+                cfg.downloadInterval());
+        Instant started = Instant.now();
+        scheduler.start();
+        try {
+            while (!harvester.queries().userQuery(countSql).rows().equals(List.of(List.of(count)))) {
+                assertTrue(Duration.between(started, Instant.now()).compareTo(limit) < 0, late);
+                Thread.sleep(50);
+            }
+            thenWhileRunning.run();
+        } finally {
+            scheduler.close();
+        }
+    }
+
     /** A sample listed as succeeded an hour ago, whose artifacts the server serves; its id. */
     private static String succeededSample(int n) {
         Instant submitted = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
@@ -79,20 +100,8 @@ class HarvestSchedulerTest {
                 "harvester.download-interval", "1m"));
 
         try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
-            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
-                    cfg.downloadInterval());
-            Instant started = Instant.now();
-            scheduler.start();
-            try {
-                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM artifacts WHERE status = 'done'")
-                        .rows().equals(List.of(List.of(4L)))) {
-                    assertTrue(Duration.between(started, Instant.now()).toSeconds() < 20,
-                            "the failed download was not retried within 20 s");
-                    Thread.sleep(50);
-                }
-            } finally {
-                scheduler.close();
-            }
+            runDaemonUntil(harvester, cfg, "SELECT COUNT(*) FROM artifacts WHERE status = 'done'", 4,
+                    Duration.ofSeconds(20), "the failed download was not retried within 20 s", () -> { });
             assertEquals(List.of(List.of(2)), harvester.queries().userQuery(
                     "SELECT attempts FROM artifacts WHERE name = 'analysis.json'").rows(), "failed once, then done");
         }
@@ -115,20 +124,8 @@ class HarvestSchedulerTest {
         HarvesterConfig cfg = config(Map.of("harvester.fetch-interval", "60s"));
 
         try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
-            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
-                    cfg.downloadInterval());
-            Instant started = Instant.now();
-            scheduler.start();
-            try {
-                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM samples").rows()
-                        .equals(List.of(List.of(1L)))) {
-                    assertTrue(Duration.between(started, Instant.now()).toSeconds() < 10,
-                            "the failed fetch did not run again within 10 s");
-                    Thread.sleep(50);
-                }
-            } finally {
-                scheduler.close();
-            }
+            runDaemonUntil(harvester, cfg, "SELECT COUNT(*) FROM samples", 1, Duration.ofSeconds(10),
+                    "the failed fetch did not run again within 10 s", () -> { });
         }
         assertEquals(4, wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2/samples"))).size(),
                 "three attempts of the first fetch's call, then the second fetch's");
@@ -172,22 +169,10 @@ class HarvestSchedulerTest {
         HarvesterConfig cfg = config(Map.of("harvester.fetch-interval", "1m"));
 
         try (Harvester harvester = Harvester.open(cfg, ThreatGridClient.connect(cfg), Clock.systemUTC())) {
-            HarvestScheduler scheduler = new HarvestScheduler(harvester, cfg.fetchInterval(), cfg.stateInterval(),
-                    cfg.downloadInterval());
-            Instant started = Instant.now();
-            scheduler.start();
-            try {
-                while (!harvester.queries().userQuery("SELECT COUNT(*) FROM artifacts WHERE status = 'done'")
-                        .rows().equals(List.of(List.of(4L)))) {
-                    assertTrue(Duration.between(started, Instant.now()).toSeconds() < 6,
-                            "the first page's sample was not downloaded while the second page was on its way");
-                    Thread.sleep(50);
-                }
-                assertEquals(List.of(List.of(2L)), harvester.queries().userQuery(
-                        "SELECT COUNT(*) FROM samples").rows(), "the second page is still on its way");
-            } finally {
-                scheduler.close();
-            }
+            runDaemonUntil(harvester, cfg, "SELECT COUNT(*) FROM artifacts WHERE status = 'done'", 4,
+                    Duration.ofSeconds(6), "the first page's sample was not downloaded while the second page was on its"
+                            + " way", () -> assertEquals(List.of(List.of(2L)), harvester.queries().userQuery(
+                            "SELECT COUNT(*) FROM samples").rows(), "the second page is still on its way"));
         }
     }
 
