@@ -56,7 +56,8 @@ public final class ConfigLoader {
 
     /** Environment names kept for the documented short spellings. */
     private static final Map<String, String> ENV_ALIASES = Map.of("TG_DATA_DIR", "harvester.data-dir",
-            "TG_DB_URL", "harvester.db.url", "TG_DB_USER", "harvester.db.user", "TG_DB_PASSWORD", "harvester.db.password");
+            "TG_DB_URL", "harvester.db.url", "TG_DB_USER", "harvester.db.user",
+            "TG_DB_PASSWORD", "harvester.db.password");
 
     private final Map<String, String> environment;
     private final Optional<Path> installedConfig;

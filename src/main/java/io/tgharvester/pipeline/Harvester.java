@@ -55,9 +55,9 @@ public final class Harvester implements AutoCloseable {
     private final Duration oncePatience;
     private final StagePatience patience;
 
-    private Harvester(Optional<DataDirLock> lock, Database db, List<ConnectionPipeline> connections, StageRunner localRunner,
-                      AnalysisIndexer indexer, AnalyzerPlugins plugins, SampleAnalysis analysis, Clock clock,
-                      Duration patience) {
+    private Harvester(Optional<DataDirLock> lock, Database db, List<ConnectionPipeline> connections,
+                      StageRunner localRunner, AnalysisIndexer indexer, AnalyzerPlugins plugins,
+                      SampleAnalysis analysis, Clock clock, Duration patience) {
         this.lock = lock;
         this.db = db;
         this.connections = List.copyOf(connections);

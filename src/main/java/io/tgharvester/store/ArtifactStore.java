@@ -78,8 +78,9 @@ public final class ArtifactStore {
     /** Extends every claim this node holds on the queue to {@code now} plus its lease, while it works on them. */
     public void renewClaims(Instant now) {
         db.withConnection("cannot renew this node's download claims", conn -> {
-            try (PreparedStatement st = conn.prepareStatement(
-                    "UPDATE artifacts SET claimed_until = ? WHERE claimed_by = ? AND status IN ('pending', 'failed')")) {
+            try (PreparedStatement st = conn.prepareStatement("""
+                    UPDATE artifacts SET claimed_until = ?
+                    WHERE claimed_by = ? AND status IN ('pending', 'failed')""")) {
                 Jdbc.setTime(st, 1, now.plus(claimant.lease()));
                 st.setString(2, claimant.node());
                 return st.executeUpdate();
