@@ -38,14 +38,8 @@ CREATE TABLE analyzer_rows (
 );
 CREATE INDEX analyzer_rows_field ON analyzer_rows (analyzer, field);
 
--- When each analyzer first ran (it sees samples completed from then on, not the history harvested before it), and
--- up to when it has looked at samples whose downloads or parse changed.
+-- When each analyzer first ran: it sees samples completed from then on, not the history harvested before it.
 CREATE TABLE analyzers (
-    analyzer   VARCHAR(64) PRIMARY KEY,
-    since      TIMESTAMP WITH TIME ZONE NOT NULL,
-    scanned_to TIMESTAMP WITH TIME ZONE NOT NULL
+    analyzer VARCHAR(64) PRIMARY KEY,
+    since    TIMESTAMP WITH TIME ZONE NOT NULL
 );
-
--- The analyzers find samples that may have become ready by these times, rather than scanning every sample.
-CREATE INDEX artifacts_fetched_at ON artifacts (fetched_at);
-CREATE INDEX parse_state_parsed_at ON parse_state (parsed_at);

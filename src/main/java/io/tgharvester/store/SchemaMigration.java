@@ -1,5 +1,10 @@
 package io.tgharvester.store;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -25,6 +30,9 @@ final class SchemaMigration {
     /** Quartz's tables for its clustered JobStore, in their own schema with their own history. */
     private static final String QUARTZ = "classpath:db/quartz";
     static final String QUARTZ_SCHEMA = "quartz";
+    private static final String HISTORY = "flyway_schema_history";
+    private static final int RELEASED_V12 = 1838845415;
+    private static final int INTERIM_V12 = 1396673357;
     private static final Set<MigrationState> NEWER = EnumSet.of(MigrationState.FUTURE_SUCCESS,
             MigrationState.FUTURE_FAILED);
     private static final Set<MigrationState> UNKNOWN = EnumSet.of(MigrationState.MISSING_SUCCESS,
@@ -38,7 +46,31 @@ final class SchemaMigration {
      * must not be migrated, or when a migration breaks off.
      */
     static void migrate(String url, String user, String password, String database) {
+        acceptInterimV12(url, user, password, database);
         migrate(Flyway.configure().dataSource(url, user, password).locations(LOCATION).load(), database);
+    }
+
+    /**
+     * V12 as builds of 2026-11-30 between two commits wrote it already held what V17 adds (analyzers.scanned_to and
+     * two indexes), and its checksum differs from the released V12's. A data dir those builds made is not refused as
+     * changed: its history gets the released checksum, and V17 (IF NOT EXISTS) leaves its schema as it is.
+     */
+    private static void acceptInterimV12(String url, String user, String password, String database) {
+        try (Connection conn = DriverManager.getConnection(url, user, password)) {
+            try (ResultSet history = conn.getMetaData().getTables(null, null, HISTORY, null)) {
+                if (!history.next()) {
+                    return;
+                }
+            }
+            try (PreparedStatement st = conn.prepareStatement("UPDATE \"" + HISTORY + "\" SET \"checksum\" = ?"
+                    + " WHERE \"version\" = '12' AND \"checksum\" = ?")) {
+                st.setInt(1, RELEASED_V12);
+                st.setInt(2, INTERIM_V12);
+                st.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the schema history of " + database, e);
+        }
     }
 
     /** As for H2, on a PostgreSQL database: the harvest's schema, then Quartz's in a schema of its own. */

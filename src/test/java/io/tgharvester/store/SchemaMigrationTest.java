@@ -321,6 +321,53 @@ class SchemaMigrationTest {
         }
     }
 
+    /** The analyzers' rows and their progress, and whether the indexes that find their samples exist. */
+    private List<List<Object>> analyzersAndTheirIndexes() throws SQLException {
+        try (Connection conn = connect(); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT analyzer, since, scanned_to,
+                            (SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES
+                             WHERE INDEX_NAME IN ('ARTIFACTS_FETCHED_AT', 'PARSE_STATE_PARSED_AT'))
+                     FROM analyzers ORDER BY analyzer""")) {
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(Arrays.asList(rs.getObject(1), rs.getObject(2, OffsetDateTime.class),
+                        rs.getObject(3, OffsetDateTime.class), rs.getLong(4)));
+            }
+            return rows;
+        }
+    }
+
+    @Test
+    void aDataDirAtTheReleasedV12GetsEachAnalyzersProgressFromWhenItFirstRanAndTheIndexes() throws SQLException {
+        dataDirAt("12");
+        execute("INSERT INTO analyzers (analyzer, since) VALUES ('alert', TIMESTAMP WITH TIME ZONE"
+                + " '2026-11-20 09:00:00Z')");
+
+        Database.open(dataDir).close();
+
+        assertEquals(List.of(Arrays.asList("alert", at("09:00:00"), at("09:00:00"), 2L)), analyzersAndTheirIndexes());
+    }
+
+    /**
+     * V12 as builds of 2026-11-30 between two commits wrote it (src/test/resources/superseded-migrations): it already
+     * held V17's column and indexes, under another checksum.
+     */
+    @Test
+    void aDataDirWhoseV12AlreadyHeldTheAnalyzersProgressOpensAndKeepsIt() throws SQLException {
+        dataDirAt("11");
+        Flyway.configure().dataSource(Database.url(dataDir, ""), Database.ADMIN, adminPassword())
+                .locations("classpath:superseded-migrations").ignoreMigrationPatterns("*:missing")
+                .validateOnMigrate(false).load().migrate();
+        execute("INSERT INTO analyzers (analyzer, since, scanned_to) VALUES ('alert', TIMESTAMP WITH TIME ZONE"
+                + " '2026-11-20 09:00:00Z', TIMESTAMP WITH TIME ZONE '2026-11-20 10:30:00Z')");
+
+        Database.open(dataDir).close();
+
+        assertEquals(List.of(Arrays.asList("alert", at("09:00:00"), at("10:30:00"), 2L)), analyzersAndTheirIndexes());
+        assertTrue(history().contains(Arrays.asList("17", -1831784283, true)), history().toString());
+    }
+
     @Test
     void aMigrationChangedAfterItWasAppliedIsRefusedByName() throws SQLException {
         Database.open(dataDir).close();
