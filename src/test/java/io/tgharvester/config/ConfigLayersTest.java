@@ -27,6 +27,7 @@ class ConfigLayersTest {
                 .replace("harvester.fetch-overlap=10m", "harvester.fetch-overlap=20m")
                 .replace("harvester.state-interval=5m", "harvester.state-interval=4m")
                 .replace("harvester.page-size=1000", "harvester.page-size=900"));
+        // The --config file moves the fetch overlap again, for the same reason: to see that its layer wins.
         Path explicit = Files.writeString(dir.resolve("site.properties"),
                 "harvester.fetch-overlap=15m\nharvester.state-interval=3m\nharvester.page-size=800\n");
         Map<String, String> env = Map.of("HARVESTER_STATE_INTERVAL", "2m", "HARVESTER_PAGE_SIZE", "700",
