@@ -86,8 +86,8 @@ final class ReindexCommand implements Callable<Integer> {
     private List<ParseTask> tasks(ParseStateStore queue) {
         if (scope != null && scope.sample.isPresent()) {
             String id = scope.sample.get();
-            return List.of(queue.readyOne(id).orElseThrow(() -> new IllegalArgumentException(
-                    "sample " + id + " has no downloaded analysis.json to parse")));
+            return List.of(queue.readyOne(id, Selection.ALL, AnalysisParser.VERSION).orElseThrow(() ->
+                    new IllegalArgumentException("sample " + id + " has no downloaded analysis.json to parse")));
         }
         Selection selection = scope != null && scope.all ? Selection.ALL : Selection.DUE_OR_FAILED;
         List<ParseTask> tasks = new ArrayList<>();

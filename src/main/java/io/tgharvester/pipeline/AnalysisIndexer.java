@@ -77,6 +77,13 @@ public final class AnalysisIndexer implements Stage {
         return new Tally(parsed, failed);
     }
 
+    /** Parses sample {@code sampleId} if its files are down and this parser version has not parsed it yet. */
+    Tally parseIfDue(String sampleId) {
+        return queue.readyOne(sampleId, Selection.DUE, AnalysisParser.VERSION)
+                .map(task -> parse(task) == Outcome.PARSED ? new Tally(1, 0) : new Tally(0, 1))
+                .orElse(new Tally(0, 0));
+    }
+
     /** How many samples a round parsed, and how many it could not. */
     record Tally(int parsed, int failed) {
         Tally plus(Tally other) {

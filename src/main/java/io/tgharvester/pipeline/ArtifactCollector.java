@@ -28,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
-    private static final int BATCH = 50;
+    /**
+     * Artifacts claimed at a time by a node working alone. Each claim reads the whole due queue to order it, so a
+     * backlog of thousands was read once per fifty claimed (scripts/bench backlog: a third of the main thread's CPU).
+     */
+    private static final int BATCH = 500;
     /**
      * Downloads under way for each transfer slot: a download waiting out a retry gives its slot up, and another
      * transfers meanwhile. Sixteen, so that the waits of a server answering a quarter of its calls with a 429
@@ -60,6 +65,8 @@ public final class ArtifactCollector implements Stage {
     private final Transfers transfers = new Transfers();
     private final ArtifactDownload download;
     private final ThreatGridClient client;
+    /** Hears of each artifact whose outcome (done, absent or failed) a round has recorded. */
+    private volatile Consumer<ArtifactTask> recorded = task -> { };
     /** Whether this round claimed any artifact; when the round began or last renewed its claims (System.nanoTime). */
     private boolean claimedAny;
     private long claimsRenewedAt;
@@ -156,6 +163,9 @@ public final class ArtifactCollector implements Stage {
                 if (end.result().kind() != Kind.STAGED) {
                     running.remove(key(end.task()));
                     tally.add(end.result());
+                    if (end.result().kind() != Kind.STOPPED) {
+                        recorded.accept(end.task());
+                    }
                 }
             }
         } finally {
@@ -295,6 +305,14 @@ public final class ArtifactCollector implements Stage {
         } catch (MalformedResponse | RequestRejected | IllegalArgumentException e) {
             return failed(task, e);
         }
+    }
+
+    /**
+     * From now on, {@code listener} hears of each artifact whose outcome (done, absent or failed) is recorded, on the
+     * round's own thread, once the outcome is committed: what can be done with the file from then on.
+     */
+    void reportOutcomesTo(Consumer<ArtifactTask> listener) {
+        this.recorded = listener;
     }
 
     /** Cuts off the downloads in progress (their rows stay due) and ends the round. */

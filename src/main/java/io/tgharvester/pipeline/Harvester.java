@@ -164,7 +164,7 @@ public final class Harvester implements AutoCloseable {
                 for (Stage stage : connection.stages()) {
                     StageResult result;
                     if (stage == connection.download()) {
-                        parsing.start();
+                        parsing.start(connection.collector());
                         result = downloads(connection, giveUp);
                     } else {
                         result = patience.runUntilDone(connection.runner(), stage, giveUp);

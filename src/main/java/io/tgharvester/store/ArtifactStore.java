@@ -16,7 +16,12 @@ import java.util.Optional;
  * releases the claim, and a dead node's claims expire.
  */
 public final class ArtifactStore {
-    private static final String OF_CONNECTION = "sample_id IN (SELECT id FROM samples WHERE connection = ?)";
+    /**
+     * Rows of one connection's samples. EXISTS, not {@code sample_id IN (SELECT ...)}: H2 turns such an IN into a
+     * lookup of every artifact of the connection's samples, done or not, and each claim read them all.
+     */
+    private static final String OF_CONNECTION =
+            "EXISTS (SELECT 1 FROM samples s WHERE s.id = artifacts.sample_id AND s.connection = ?)";
     /** The claims a node may take: none, or an expired one. */
     private static final String CLAIMABLE = "(claimed_until IS NULL OR claimed_until <= ?)";
     private static final String RELEASED = "claimed_by = NULL, claimed_until = NULL";

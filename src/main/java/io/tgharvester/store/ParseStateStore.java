@@ -42,18 +42,10 @@ public final class ParseStateStore {
 
     /** Up to {@code limit} samples of {@code selection} whose id is greater than {@code after}, in id order. */
     public List<ParseTask> ready(Selection selection, int parserVersion, String after, int limit) {
-        String filter = switch (selection) {
-            case DUE -> " AND (ps.sample_id IS NULL OR ps.parser_version < ?)";
-            case DUE_OR_FAILED -> " AND (ps.sample_id IS NULL OR ps.parser_version < ? OR ps.status = 'failed')";
-            case ALL -> "";
-        };
         return db.withConnection("cannot read the parse queue", conn -> {
             try (PreparedStatement st = conn.prepareStatement(
-                    READY + filter + " AND s.id > ? ORDER BY s.id LIMIT ?")) {
-                int i = 1;
-                if (selection != Selection.ALL) {
-                    st.setInt(i++, parserVersion);
-                }
+                    READY + filter(selection) + " AND s.id > ? ORDER BY s.id LIMIT ?")) {
+                int i = bindVersion(st, selection, parserVersion);
                 st.setString(i++, after);
                 st.setInt(i, limit);
                 return tasks(st);
@@ -61,14 +53,31 @@ public final class ParseStateStore {
         });
     }
 
-    /** The one sample {@code sampleId}, if its analysis is downloaded. */
-    public Optional<ParseTask> readyOne(String sampleId) {
+    /** The one sample {@code sampleId}, if its analysis is downloaded and it is of {@code selection}. */
+    public Optional<ParseTask> readyOne(String sampleId, Selection selection, int parserVersion) {
         return db.withConnection("cannot read sample " + sampleId, conn -> {
-            try (PreparedStatement st = conn.prepareStatement(READY + " AND s.id = ?")) {
-                st.setString(1, sampleId);
+            try (PreparedStatement st = conn.prepareStatement(READY + filter(selection) + " AND s.id = ?")) {
+                st.setString(bindVersion(st, selection, parserVersion), sampleId);
                 return tasks(st).stream().findFirst();
             }
         });
+    }
+
+    private static String filter(Selection selection) {
+        return switch (selection) {
+            case DUE -> " AND (ps.sample_id IS NULL OR ps.parser_version < ?)";
+            case DUE_OR_FAILED -> " AND (ps.sample_id IS NULL OR ps.parser_version < ? OR ps.status = 'failed')";
+            case ALL -> "";
+        };
+    }
+
+    /** Binds the parser version {@link #filter} asks for; returns the next parameter's index. */
+    private static int bindVersion(PreparedStatement st, Selection selection, int parserVersion) throws SQLException {
+        if (selection == Selection.ALL) {
+            return 1;
+        }
+        st.setInt(1, parserVersion);
+        return 2;
     }
 
     public void markParsed(String sampleId, int parserVersion, Instant now) {

@@ -7,12 +7,14 @@ import io.tgharvester.TestClock;
 import io.tgharvester.api.ThreatGridClient;
 import io.tgharvester.config.ConfigLoader;
 import io.tgharvester.config.HarvesterConfig;
+import io.tgharvester.correlate.AnalysisParser;
 import io.tgharvester.sim.SimulatedAnalysis;
 import io.tgharvester.sim.SimulatedSample;
 import io.tgharvester.sim.SimulatorConfig;
 import io.tgharvester.sim.ThreatGridSimulator;
 import io.tgharvester.store.Database;
 import io.tgharvester.store.ParseStateStore;
+import io.tgharvester.store.ParseStateStore.Selection;
 import io.tgharvester.store.ParseTask;
 import io.tgharvester.store.Queries;
 import java.nio.file.Files;
@@ -104,7 +106,8 @@ class AnalysisIndexerTest {
                 Path file = dataDir.resolve("artifacts").resolve(id).resolve("analysis.json");
                 Files.writeString(file, "{\"iocs\": [");
                 try (Database db = Database.open(dataDir)) {
-                    ParseTask task = new ParseStateStore(db).readyOne(id).orElseThrow();
+                    ParseTask task = new ParseStateStore(db).readyOne(id, Selection.ALL, AnalysisParser.VERSION)
+                            .orElseThrow();
                     assertEquals(AnalysisIndexer.Outcome.FAILED,
                             Harvester.indexer(dataDir, db, Clock.systemUTC()).parse(task));
                 }

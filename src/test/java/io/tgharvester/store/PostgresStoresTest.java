@@ -189,7 +189,7 @@ class PostgresStoresTest {
             ParseStateStore parses = new ParseStateStore(db);
             out.put("due", parses.ready(Selection.DUE, 2, "", 10));
             out.put("due after sample 1", parses.ready(Selection.DUE, 2, TgJson.id(1), 1));
-            out.put("sample 4, its processes still pending", parses.readyOne(TgJson.id(4)));
+            out.put("sample 4, its processes still pending", parses.readyOne(TgJson.id(4), Selection.ALL, AnalysisParser.VERSION));
 
             CorrelationStore rows = new CorrelationStore(db);
             rows.replace(TgJson.id(1), T0.plusSeconds(10), sink -> new AnalysisParser().parse(rich, Optional.empty(),
