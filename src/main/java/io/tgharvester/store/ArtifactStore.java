@@ -24,6 +24,13 @@ public final class ArtifactStore {
             "EXISTS (SELECT 1 FROM samples s WHERE s.id = artifacts.sample_id AND s.connection = ?)";
     /** The claims a node may take: none, or an expired one. */
     private static final String CLAIMABLE = "(claimed_until IS NULL OR claimed_until <= ?)";
+    /** The due queue to claim from: now, now, the connection, how many. */
+    static final String DUE = """
+            SELECT sample_id, name, attempts FROM artifacts
+            WHERE status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                AND %s AND %s
+            ORDER BY next_attempt_at NULLS FIRST, sample_id, name
+            LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(CLAIMABLE, OF_CONNECTION);
     private static final String RELEASED = "claimed_by = NULL, claimed_until = NULL";
 
     private final Database db;
@@ -49,12 +56,7 @@ public final class ArtifactStore {
     public List<ArtifactTask> due(Instant now, int limit) {
         return db.inTransaction("cannot claim from the download queue", conn -> {
             List<ArtifactTask> tasks = new ArrayList<>();
-            try (PreparedStatement st = conn.prepareStatement("""
-                    SELECT sample_id, name, attempts FROM artifacts
-                    WHERE status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                        AND %s AND %s
-                    ORDER BY next_attempt_at NULLS FIRST, sample_id, name
-                    LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(CLAIMABLE, OF_CONNECTION))) {
+            try (PreparedStatement st = conn.prepareStatement(DUE)) {
                 Jdbc.setTime(st, 1, now);
                 Jdbc.setTime(st, 2, now);
                 st.setString(3, connection);
