@@ -79,6 +79,9 @@ public final class AnalysisIndexer implements Stage {
 
     /** Parses sample {@code sampleId} if its files are down and this parser version has not parsed it yet. */
     Tally parseIfDue(String sampleId) {
+        if (stopping) {
+            return new Tally(0, 0);
+        }
         return queue.readyOne(sampleId, Selection.DUE, AnalysisParser.VERSION)
                 .map(task -> parse(task) == Outcome.PARSED ? new Tally(1, 0) : new Tally(0, 1))
                 .orElse(new Tally(0, 0));
