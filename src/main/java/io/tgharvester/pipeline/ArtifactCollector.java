@@ -45,7 +45,7 @@ public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
     /**
      * Artifacts claimed at a time by a node working alone. Each claim reads the whole due queue to order it, so a
-     * backlog of thousands was read once per fifty claimed (scripts/bench backlog: a third of the main thread's CPU).
+     * backlog of thousands was read once per fifty claimed (scripts/bench backlog: half the main thread's samples).
      */
     private static final int BATCH = 500;
     /**

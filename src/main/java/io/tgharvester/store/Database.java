@@ -171,7 +171,7 @@ public final class Database implements AutoCloseable {
      * The owner's pool of connections to the data dir's database. HikariCP, not H2's own pool: that one rolls each
      * connection back as it is lent and as it comes back, and H2 empties a session's cache of prepared statements at
      * every rollback, so each statement of the harvest was parsed and planned anew (the parse queue's four-table join
-     * took ~100 µs a time instead of ~20 µs; a quarter of the parse thread's CPU in scripts/bench backlog).
+     * took 100-180 µs a time instead of 20-26 µs).
      */
     private static HikariDataSource ownerPool(String url, String password) {
         HikariConfig config = new HikariConfig();
