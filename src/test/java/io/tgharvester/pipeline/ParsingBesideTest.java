@@ -25,6 +25,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ParsingBesideTest {
     private static final String KEY = "beside-key";
     private static final int HELD_BACK_MS = 6000;
+    private static final Set<String> FINISHED = Set.of("succ", "fail");
 
     @RegisterExtension
     static WireMockExtension proxy = WireMockExtension.newInstance()
@@ -100,8 +102,7 @@ class ParsingBesideTest {
         while (true) {
             Instant now = Instant.now();
             List<SimulatedSample> samples = simulator.groundTruth().samples();
-            if (samples.stream().allMatch(s -> Optional.of(s.stateAt(now)).filter(state -> state.equals("succ")
-                    || state.equals("fail")).isPresent()) || now.isAfter(finished)) {
+            if (samples.stream().allMatch(s -> FINISHED.contains(s.stateAt(now))) || now.isAfter(finished)) {
                 return samples.stream().filter(s -> s.stateAt(now).equals("succ"))
                         .sorted(Comparator.comparing(SimulatedSample::id)).toList();
             }
