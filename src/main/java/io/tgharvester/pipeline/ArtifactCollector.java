@@ -43,11 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
-    /**
-     * Artifacts claimed at a time by a node working alone. Each claim reads the whole due queue to order it, so a
-     * backlog of thousands was read once per fifty claimed (scripts/bench backlog: half the main thread's samples).
-     */
-    private static final int BATCH = 500;
+    private static final int BATCH = 50;
     /**
      * Downloads under way for each transfer slot: a download waiting out a retry gives its slot up, and another
      * transfers meanwhile. Sixteen, so that the waits of a server answering a quarter of its calls with a 429
