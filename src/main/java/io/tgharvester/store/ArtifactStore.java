@@ -30,7 +30,13 @@ public final class ArtifactStore {
             WHERE status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                 AND %s AND %s
             ORDER BY next_attempt_at NULLS FIRST, sample_id, name
-            LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(CLAIMABLE, OF_CONNECTION);
+            LIMIT ?""".formatted(CLAIMABLE, OF_CONNECTION);
+    /**
+     * Beside other nodes, the due rows another node is claiming at this moment are skipped, not waited for. Alone
+     * there is no other claimant to skip, and H2 would lock every due row before it sorts them and keeps the first
+     * few: with 3,600 artifacts due, a claim took ~19 ms instead of ~7 ms.
+     */
+    private static final String DUE_BESIDE_OTHERS = DUE + " FOR UPDATE SKIP LOCKED";
     private static final String RELEASED = "claimed_by = NULL, claimed_until = NULL";
 
     private final Database db;
@@ -56,7 +62,7 @@ public final class ArtifactStore {
     public List<ArtifactTask> due(Instant now, int limit) {
         return db.inTransaction("cannot claim from the download queue", conn -> {
             List<ArtifactTask> tasks = new ArrayList<>();
-            try (PreparedStatement st = conn.prepareStatement(DUE)) {
+            try (PreparedStatement st = conn.prepareStatement(db.shared() ? DUE_BESIDE_OTHERS : DUE)) {
                 Jdbc.setTime(st, 1, now);
                 Jdbc.setTime(st, 2, now);
                 st.setString(3, connection);

@@ -42,6 +42,13 @@ public final class Database implements AutoCloseable {
     /** PostgreSQL's codes for a transaction it ended to break a deadlock or a conflict: worth running again. */
     private static final Set<String> RUN_AGAIN = Set.of("40P01", "40001");
     private static final int WRITE_TURN_ATTEMPTS = 5;
+    /** Connections of the data dir's pool: as many as H2's own pool lent. */
+    private static final int H2_POOL_SIZE = 10;
+    /**
+     * Each H2 session keeps this many parsed statements (H2's default is 8). One analysis parsed and recorded uses more
+     * than 8 distinct statements, and the pool's connections serve every thread, so the default kept almost none.
+     */
+    private static final String QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
 
     private final DataSource pool;
     private final Runnable closePool;
@@ -148,7 +155,8 @@ public final class Database implements AutoCloseable {
                 owner = ownerConnection(url, secrets);
                 SchemaMigration.migrate(url, ADMIN, secrets.admin(), "the database in " + dataDir.toAbsolutePath());
                 setReaderPassword(owner, url, secrets);
-                return new Database(JdbcConnectionPool.create(url, ADMIN, secrets.admin()), Optional.of(owner));
+                HikariDataSource pool = ownerPool(url, secrets.admin());
+                return new Database(pool, pool::close, false, Optional.of(owner));
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(owner);
                 if (e instanceof RuntimeException runtime) {
@@ -161,6 +169,28 @@ public final class Database implements AutoCloseable {
                         + " waiting for H2 to release its lock\"");
                 sleep(Duration.ofMillis(500));
             }
+        }
+    }
+
+    /**
+     * The owner's pool of connections to the data dir's database. HikariCP, not H2's own pool: that one rolls each
+     * connection back as it is lent and as it comes back, and H2 empties a session's cache of prepared statements at
+     * every rollback, so each statement of the harvest was parsed and planned anew (a third of the parse thread's
+     * samples in a profile of scripts/bench backlog were H2 parsing SQL; see also {@link #QUERY_CACHE}).
+     */
+    private static HikariDataSource ownerPool(String url, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(ADMIN);
+        config.setPassword(password);
+        config.setMaximumPoolSize(H2_POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setPoolName("tg-harvester-h2");
+        config.setConnectionTimeout(LOCK_WAIT.toMillis());
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the database", e);
         }
     }
 
@@ -365,7 +395,8 @@ public final class Database implements AutoCloseable {
     }
 
     static String url(Path dataDir, String extra) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(FILE_NAME) + ";AUTO_SERVER=TRUE" + extra;
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(FILE_NAME) + ";AUTO_SERVER=TRUE" + QUERY_CACHE
+                + extra;
     }
 
     /** Owner-only: the database and artifacts describe the organization's malware submissions. */
