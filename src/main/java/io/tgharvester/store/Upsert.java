@@ -1,5 +1,6 @@
 package io.tgharvester.store;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,18 +20,33 @@ final class Upsert {
      * ({@code "sample_id VARCHAR"}); {@code key} names the columns that find the row to replace.
      */
     static String sql(String table, List<String> key, String... columns) {
+        return counting(table, key, null, columns);
+    }
+
+    /**
+     * As {@link #sql}, and {@code counter} (a column not among the parameters) counts the row's upserts: 1 as it is
+     * inserted, one more at each replacement, in the same statement, so that no read of the row before it is needed.
+     */
+    static String counting(String table, List<String> key, String counter, String... columns) {
         List<String> names = Arrays.stream(columns).map(column -> column.substring(0, column.indexOf(' '))).toList();
         String casts = Arrays.stream(columns)
                 .map(column -> "CAST(? AS " + column.substring(column.indexOf(' ') + 1) + ")")
                 .collect(Collectors.joining(", "));
+        List<String> sets = new ArrayList<>(names.stream().filter(name -> !key.contains(name))
+                .map(name -> name + " = v." + name).toList());
+        List<String> inserted = new ArrayList<>(names);
+        List<String> values = new ArrayList<>(names.stream().map(name -> "v." + name).toList());
+        if (counter != null) {
+            sets.add(counter + " = t." + counter + " + 1");
+            inserted.add(counter);
+            values.add("1");
+        }
         return """
                 MERGE INTO %1$s t USING (VALUES (%2$s)) v(%3$s) ON %4$s
                 WHEN MATCHED THEN UPDATE SET %5$s
-                WHEN NOT MATCHED THEN INSERT (%3$s) VALUES (%6$s)""".formatted(table, casts,
+                WHEN NOT MATCHED THEN INSERT (%6$s) VALUES (%7$s)""".formatted(table, casts,
                 String.join(", ", names),
                 key.stream().map(k -> "t." + k + " = v." + k).collect(Collectors.joining(" AND ")),
-                names.stream().filter(name -> !key.contains(name)).map(name -> name + " = v." + name)
-                        .collect(Collectors.joining(", ")),
-                names.stream().map(name -> "v." + name).collect(Collectors.joining(", ")));
+                String.join(", ", sets), String.join(", ", inserted), String.join(", ", values));
     }
 }
