@@ -43,7 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArtifactCollector implements Stage {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCollector.class);
-    private static final int BATCH = 50;
+    /**
+     * Artifacts claimed at a time when alone. Each claim reads and sorts the whole due queue (3,600 rows: ~7 ms), so a
+     * backlog is claimed in a few large bites rather than seventy small ones.
+     */
+    private static final int BATCH = 500;
     /**
      * Downloads under way for each transfer slot: a download waiting out a retry gives its slot up, and another
      * transfers meanwhile. Sixteen, so that the waits of a server answering a quarter of its calls with a 429
