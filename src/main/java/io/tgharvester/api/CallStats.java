@@ -22,6 +22,8 @@ public final class CallStats {
     private final Clock clock;
     private final Duration window;
     private final Deque<Outcome> outcomes = new ArrayDeque<>();
+    /** The accepted ones among {@link #outcomes}, kept as they come and go: each call reads the window. */
+    private int acceptedInWindow;
     private int unreachableInARow;
 
     private record Outcome(Instant at, boolean accepted) {
@@ -51,14 +53,14 @@ public final class CallStats {
     /** Forgets the window: the server answers again after an outage, and its refusals no longer describe it. */
     synchronized void clear() {
         outcomes.clear();
+        acceptedInWindow = 0;
         unreachableInARow = 0;
     }
 
     /** The calls and acceptances in the window, as of now. */
     public synchronized Window window() {
         expire();
-        int accepts = (int) outcomes.stream().filter(Outcome::accepted).count();
-        return new Window(outcomes.size(), accepts, unreachableInARow);
+        return new Window(outcomes.size(), acceptedInWindow, unreachableInARow);
     }
 
     /**
@@ -86,12 +88,17 @@ public final class CallStats {
     private void add(boolean accepted) {
         expire();
         outcomes.addLast(new Outcome(clock.instant(), accepted));
+        if (accepted) {
+            acceptedInWindow++;
+        }
     }
 
     private void expire() {
         Instant oldest = clock.instant().minus(window);
         while (!outcomes.isEmpty() && outcomes.peekFirst().at().isBefore(oldest)) {
-            outcomes.removeFirst();
+            if (outcomes.removeFirst().accepted()) {
+                acceptedInWindow--;
+            }
         }
     }
 }

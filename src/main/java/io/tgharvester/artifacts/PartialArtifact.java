@@ -125,7 +125,10 @@ public final class PartialArtifact implements Closeable {
 
     private FileChannel out() throws IOException {
         if (out == null) {
-            Files.createDirectories(part.getParent());
+            // Looked at first: createDirectories throws (and catches) an exception when the sample's directory is there
+            if (!Files.isDirectory(part.getParent())) {
+                Files.createDirectories(part.getParent());
+            }
             out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
         }

@@ -52,25 +52,38 @@ final class LenientValues {
         if (value.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            double seconds = Double.parseDouble(value.get());
-            return Double.isFinite(seconds) ? Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)))
-                    : Optional.empty();
-        } catch (NumberFormatException notANumber) {
-            return textTime(value.get());
+        // Each form is tried first where it can fit (a number has no colon, RFC 1123 has spaces and ISO-8601 none), so
+        // that the usual value throws nothing: each RFC 1123 time of processes.json cost two exceptions before.
+        if (value.get().indexOf(':') < 0) {
+            try {
+                double seconds = Double.parseDouble(value.get());
+                return Double.isFinite(seconds) ? Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)))
+                        : Optional.empty();
+            } catch (NumberFormatException notANumber) {
+                return textTime(value.get());
+            }
         }
+        return textTime(value.get());
     }
 
     private static Optional<Instant> textTime(String text) {
+        return text.indexOf(' ') >= 0 ? rfc1123(text).or(() -> iso(text)) : iso(text).or(() -> rfc1123(text));
+    }
+
+    private static Optional<Instant> iso(String text) {
         try {
             return Optional.of(Instant.parse(text));
         } catch (DateTimeParseException notIso) {
-            try {
-                String rfc1123 = text.endsWith(" UTC") ? text.substring(0, text.length() - 4) + " GMT" : text;
-                return Optional.of(ZonedDateTime.parse(rfc1123, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            } catch (DateTimeParseException notATime) {
-                return Optional.empty();
-            }
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Instant> rfc1123(String text) {
+        try {
+            String gmt = text.endsWith(" UTC") ? text.substring(0, text.length() - 4) + " GMT" : text;
+            return Optional.of(ZonedDateTime.parse(gmt, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException notRfc1123) {
+            return Optional.empty();
         }
     }
 
