@@ -153,8 +153,9 @@ public final class Database implements AutoCloseable {
             Connection owner = null;
             try {
                 owner = ownerConnection(url, secrets);
+                boolean created = !SchemaMigration.migratedBefore(owner);
                 SchemaMigration.migrate(url, ADMIN, secrets.admin(), "the database in " + dataDir.toAbsolutePath());
-                setReaderPassword(owner, url, secrets);
+                setReaderPassword(owner, url, secrets, created);
                 HikariDataSource pool = ownerPool(url, secrets.admin());
                 return new Database(pool, pool::close, false, Optional.of(owner));
             } catch (SQLException | RuntimeException e) {
@@ -218,19 +219,25 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The read-only user starts with V3's known password; give it the secret one, once. Trying the login first keeps
-     * every later open from taking the exclusive lock a password change needs while readers are connected.
+     * The read-only user starts with V3's known password; give it the secret one, once. On a database this open has
+     * just created, at once: H2 answers a login with a wrong password only after 250 ms, on purpose. Otherwise the
+     * login is tried first, which keeps every later open from taking the exclusive lock a password change needs while
+     * readers are connected.
      */
-    private static void setReaderPassword(Connection owner, String url, DatabaseSecrets secrets) throws SQLException {
-        try {
-            DriverManager.getConnection(url, READER, secrets.reader()).close();
-        } catch (SQLException e) {
-            if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
-                throw e;
+    private static void setReaderPassword(Connection owner, String url, DatabaseSecrets secrets, boolean created)
+            throws SQLException {
+        if (!created) {
+            try {
+                DriverManager.getConnection(url, READER, secrets.reader()).close();
+                return;
+            } catch (SQLException e) {
+                if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
+                    throw e;
+                }
             }
-            try (Statement st = owner.createStatement()) {
-                st.executeUpdate("ALTER USER " + READER + " SET PASSWORD " + StringUtils.quoteStringSQL(secrets.reader()));
-            }
+        }
+        try (Statement st = owner.createStatement()) {
+            st.executeUpdate("ALTER USER " + READER + " SET PASSWORD " + StringUtils.quoteStringSQL(secrets.reader()));
         }
     }
 

@@ -57,10 +57,8 @@ final class SchemaMigration {
      */
     private static void acceptInterimV12(String url, String user, String password, String database) {
         try (Connection conn = DriverManager.getConnection(url, user, password)) {
-            try (ResultSet history = conn.getMetaData().getTables(null, null, HISTORY, null)) {
-                if (!history.next()) {
-                    return;
-                }
+            if (!migratedBefore(conn)) {
+                return;
             }
             try (PreparedStatement st = conn.prepareStatement("UPDATE \"" + HISTORY + "\" SET \"checksum\" = ?"
                     + " WHERE \"version\" = '12' AND \"checksum\" = ?")) {
@@ -70,6 +68,13 @@ final class SchemaMigration {
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read the schema history of " + database, e);
+        }
+    }
+
+    /** Whether this database has been migrated before: false for one just created. */
+    static boolean migratedBefore(Connection conn) throws SQLException {
+        try (ResultSet history = conn.getMetaData().getTables(null, null, HISTORY, null)) {
+            return history.next();
         }
     }
 
