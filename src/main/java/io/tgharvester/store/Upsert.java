@@ -3,6 +3,7 @@ package io.tgharvester.store;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -20,7 +21,7 @@ final class Upsert {
      * ({@code "sample_id VARCHAR"}); {@code key} names the columns that find the row to replace.
      */
     static String sql(String table, List<String> key, String... columns) {
-        return counting(table, key, null, columns);
+        return merge(table, key, Optional.empty(), columns);
     }
 
     /**
@@ -28,6 +29,10 @@ final class Upsert {
      * inserted, one more at each replacement, in the same statement, so that no read of the row before it is needed.
      */
     static String counting(String table, List<String> key, String counter, String... columns) {
+        return merge(table, key, Optional.of(counter), columns);
+    }
+
+    private static String merge(String table, List<String> key, Optional<String> counter, String... columns) {
         List<String> names = Arrays.stream(columns).map(column -> column.substring(0, column.indexOf(' '))).toList();
         String casts = Arrays.stream(columns)
                 .map(column -> "CAST(? AS " + column.substring(column.indexOf(' ') + 1) + ")")
@@ -36,11 +41,11 @@ final class Upsert {
                 .map(name -> name + " = v." + name).toList());
         List<String> inserted = new ArrayList<>(names);
         List<String> values = new ArrayList<>(names.stream().map(name -> "v." + name).toList());
-        if (counter != null) {
-            sets.add(counter + " = t." + counter + " + 1");
-            inserted.add(counter);
+        counter.ifPresent(column -> {
+            sets.add(column + " = t." + column + " + 1");
+            inserted.add(column);
             values.add("1");
-        }
+        });
         return """
                 MERGE INTO %1$s t USING (VALUES (%2$s)) v(%3$s) ON %4$s
                 WHEN MATCHED THEN UPDATE SET %5$s
