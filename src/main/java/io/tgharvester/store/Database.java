@@ -111,14 +111,9 @@ public final class Database implements AutoCloseable {
      * connect (a wrong password, no such database, nothing listening).
      */
     private static HikariDataSource pool(DatabaseSettings settings, boolean readOnly) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.url().orElseThrow());
-        config.setUsername(settings.user());
-        config.setPassword(settings.password());
-        config.setMaximumPoolSize(settings.poolSize());
+        HikariConfig config = poolConfig(settings.url().orElseThrow(), settings.user(), settings.password(),
+                settings.poolSize(), "tg-harvester-" + (readOnly ? "reader" : "db"));
         config.setReadOnly(readOnly);
-        config.setPoolName("tg-harvester-" + (readOnly ? "reader" : "db"));
-        config.setConnectionTimeout(LOCK_WAIT.toMillis());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
@@ -180,19 +175,25 @@ public final class Database implements AutoCloseable {
      * samples in a profile of scripts/bench backlog were H2 parsing SQL; see also {@link #QUERY_CACHE}).
      */
     private static HikariDataSource ownerPool(String url, String password) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(ADMIN);
-        config.setPassword(password);
-        config.setMaximumPoolSize(H2_POOL_SIZE);
+        HikariConfig config = poolConfig(url, ADMIN, password, H2_POOL_SIZE, "tg-harvester-h2");
         config.setMinimumIdle(1);
-        config.setPoolName("tg-harvester-h2");
-        config.setConnectionTimeout(LOCK_WAIT.toMillis());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the database", e);
         }
+    }
+
+    /** What every pool of ours is: its database and login, its size, its name, and how long a borrower waits. */
+    private static HikariConfig poolConfig(String url, String user, String password, int size, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setPoolName(name);
+        config.setConnectionTimeout(LOCK_WAIT.toMillis());
+        return config;
     }
 
     /**
