@@ -62,7 +62,7 @@ public final class AnalyzerStore {
 
     /** Notes when each analyzer not seen before first runs: it is given samples completed from then on. */
     public void register(Collection<String> analyzers, Instant now) {
-        db.withConnection("cannot record the analyzers", conn -> {
+        db.withWritingConnection("cannot record the analyzers", conn -> {
             try (PreparedStatement st = conn.prepareStatement("""
                     INSERT INTO analyzers (analyzer, since, scanned_to) SELECT ?, ?, ?
                     WHERE NOT EXISTS (SELECT 1 FROM analyzers WHERE analyzer = ?)""")) {
@@ -100,7 +100,7 @@ public final class AnalyzerStore {
 
     /** Records that {@code analyzer} has looked at every sample whose downloads or parse changed before {@code to}. */
     public void scanned(String analyzer, Instant to) {
-        db.withConnection("cannot record the progress of analyzer " + analyzer, conn -> {
+        db.withWritingConnection("cannot record the progress of analyzer " + analyzer, conn -> {
             try (PreparedStatement st = conn.prepareStatement(
                     "UPDATE analyzers SET scanned_to = ? WHERE analyzer = ?")) {
                 Jdbc.setTime(st, 1, to);
@@ -145,7 +145,7 @@ public final class AnalyzerStore {
      * stands as a failure, retried at {@code retryAt}, or given up when there is none.
      */
     public void begin(String sampleId, String analyzer, int attempt, Optional<Instant> retryAt) {
-        db.withConnection("cannot record a call of analyzer " + analyzer, conn -> {
+        db.withWritingConnection("cannot record a call of analyzer " + analyzer, conn -> {
             try (PreparedStatement st = conn.prepareStatement(BEGIN)) {
                 st.setString(1, sampleId);
                 st.setString(2, analyzer);
@@ -208,7 +208,7 @@ public final class AnalyzerStore {
 
     /** Records a failed call: retried at {@code retryAt}, or given up when there is none. */
     public void failed(String sampleId, String analyzer, String error, Optional<Instant> retryAt) {
-        db.withConnection("cannot record a failure of analyzer " + analyzer, conn -> {
+        db.withWritingConnection("cannot record a failure of analyzer " + analyzer, conn -> {
             try (PreparedStatement st = conn.prepareStatement("""
                     UPDATE analyzer_results SET status = ?, last_error = ?, next_attempt_at = ?
                     WHERE sample_id = ? AND analyzer = ?""")) {

@@ -90,7 +90,7 @@ public final class ArtifactStore {
 
     /** Extends every claim this node holds on the queue to {@code now} plus its lease, while it works on them. */
     public void renewClaims(Instant now) {
-        db.withConnection("cannot renew this node's download claims", conn -> {
+        db.withWritingConnection("cannot renew this node's download claims", conn -> {
             try (PreparedStatement st = conn.prepareStatement("""
                     UPDATE artifacts SET claimed_until = ?
                     WHERE claimed_by = ? AND status IN ('pending', 'failed')""")) {
@@ -106,7 +106,7 @@ public final class ArtifactStore {
      * download round, and as the node starts (what it claimed before it stopped or died, it no longer works on).
      */
     public void releaseClaims() {
-        db.withConnection("cannot release this node's download claims", conn -> {
+        db.withWritingConnection("cannot release this node's download claims", conn -> {
             try (PreparedStatement st = conn.prepareStatement(
                     "UPDATE artifacts SET " + RELEASED + " WHERE claimed_by = ? AND " + OF_CONNECTION)) {
                 st.setString(1, claimant.node());
@@ -177,7 +177,7 @@ public final class ArtifactStore {
     }
 
     private void update(ArtifactTask task, String sql, Object... leading) {
-        db.withConnection("cannot record artifact " + task.name() + " of " + task.sampleId(), conn -> {
+        db.withWritingConnection("cannot record artifact " + task.name() + " of " + task.sampleId(), conn -> {
             try (PreparedStatement st = conn.prepareStatement(sql)) {
                 int i = 1;
                 for (Object value : leading) {

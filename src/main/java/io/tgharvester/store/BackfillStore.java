@@ -47,7 +47,7 @@ public final class BackfillStore {
     }
 
     public void save(BackfillProgress progress, Instant now) {
-        db.withConnection("cannot store the backfill progress", conn -> {
+        db.withWritingConnection("cannot store the backfill progress", conn -> {
             save(conn, progress, now);
             return null;
         });

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tgharvester.config.DatabaseSettings;
@@ -60,16 +61,20 @@ public final class Database implements AutoCloseable {
      * closes, and whoever opened the file next (a {@code status} beside a starting daemon) would then hold its lock.
      */
     private final Optional<Connection> held;
+    /** The data dir's database as its owner opened it: its writers take turns (see {@link SerialWrites}). */
+    private final Optional<SerialWrites> serialWrites;
 
     private Database(JdbcConnectionPool pool, Optional<Connection> held) {
-        this(pool, pool::dispose, false, held);
+        this(pool, pool::dispose, false, held, Optional.empty());
     }
 
-    private Database(DataSource pool, Runnable closePool, boolean shared, Optional<Connection> held) {
+    private Database(DataSource pool, Runnable closePool, boolean shared, Optional<Connection> held,
+                     Optional<SerialWrites> serialWrites) {
         this.pool = pool;
         this.closePool = closePool;
         this.shared = shared;
         this.held = held;
+        this.serialWrites = serialWrites;
     }
 
     /** Opens (creating and migrating as needed) the database {@code settings} name: a server's, or the data dir's. */
@@ -80,7 +85,7 @@ public final class Database implements AutoCloseable {
         HikariDataSource pool = pool(settings, false);
         try {
             SchemaMigration.migrate(pool, SchemaMigration.POSTGRESQL, "the PostgreSQL database " + server(settings));
-            return new Database(pool, pool::close, true, Optional.empty());
+            return new Database(pool, pool::close, true, Optional.empty(), Optional.empty());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -103,7 +108,7 @@ public final class Database implements AutoCloseable {
             return openReadOnly(dataDir);
         }
         HikariDataSource pool = pool(settings, true);
-        return new Database(pool, pool::close, true, Optional.empty());
+        return new Database(pool, pool::close, true, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -148,11 +153,14 @@ public final class Database implements AutoCloseable {
             Connection owner = null;
             try {
                 owner = ownerConnection(url, secrets);
+                try (Statement st = owner.createStatement()) {
+                    st.execute(SerialWrites.SAVE_AT_EVERY_COMMIT);
+                }
                 boolean created = !SchemaMigration.migratedBefore(owner);
                 SchemaMigration.migrate(url, ADMIN, secrets.admin(), "the database in " + dataDir.toAbsolutePath());
                 setReaderPassword(owner, url, secrets, created);
                 HikariDataSource pool = ownerPool(url, secrets.admin());
-                return new Database(pool, pool::close, false, Optional.of(owner));
+                return new Database(pool, pool::close, false, Optional.of(owner), Optional.of(new SerialWrites()));
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(owner);
                 if (e instanceof RuntimeException runtime) {
@@ -335,19 +343,30 @@ public final class Database implements AutoCloseable {
     }
 
     <T> T inTransaction(String failure, SqlWork<T> work) {
-        try (Connection conn = connection()) {
-            conn.setAutoCommit(false);
-            try {
-                T result = work.run(conn);
-                conn.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                conn.rollback();
-                throw e;
+        return writing(() -> {
+            try (Connection conn = connection()) {
+                conn.setAutoCommit(false);
+                try {
+                    T result = work.run(conn);
+                    conn.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    conn.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw new StoreException(failure, e);
             }
-        } catch (SQLException e) {
-            throw new StoreException(failure, e);
-        }
+        });
+    }
+
+    /** Runs {@code work}, which writes, on a connection of its own (autocommit). */
+    <T> T withWritingConnection(String failure, SqlWork<T> work) {
+        return writing(() -> withConnection(failure, work));
+    }
+
+    private <T> T writing(Supplier<T> write) {
+        return serialWrites.isPresent() ? serialWrites.get().inTurn(write) : write.get();
     }
 
     /**
@@ -371,7 +390,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} on a connection of its own (autocommit). */
+    /** Runs {@code work}, which only reads, on a connection of its own (autocommit). */
     <T> T withConnection(String failure, SqlWork<T> work) {
         try (Connection conn = connection()) {
             return work.run(conn);

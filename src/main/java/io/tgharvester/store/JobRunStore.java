@@ -49,7 +49,7 @@ public final class JobRunStore {
     private void record(String sql, String job, Instant at, String error) {
         String typed = sql.formatted(
                 "CAST(? AS VARCHAR(64)), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(1024))");
-        db.withConnection("cannot record the run of " + job, conn -> {
+        db.withWritingConnection("cannot record the run of " + job, conn -> {
             try (PreparedStatement st = conn.prepareStatement(typed)) {
                 st.setString(1, job);
                 Jdbc.setTime(st, 2, at);

@@ -93,7 +93,7 @@ public final class ParseStateStore {
     }
 
     private void record(String sampleId, int parserVersion, String status, String error, Instant now) {
-        db.withConnection("cannot record the parse of " + sampleId, conn -> {
+        db.withWritingConnection("cannot record the parse of " + sampleId, conn -> {
             try (PreparedStatement st = conn.prepareStatement(RECORD)) {
                 st.setString(1, sampleId);
                 st.setInt(2, parserVersion);

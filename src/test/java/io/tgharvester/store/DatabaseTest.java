@@ -1,6 +1,7 @@
 package io.tgharvester.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +94,55 @@ class DatabaseTest {
             assertEquals(List.of(0L, 0L), seen);
             assertEquals(1L, (long) db.withConnection("counting", conn -> count(conn, "SELECT COUNT(*) FROM job_runs")),
                     "committed all the same");
+        }
+    }
+
+    @Test
+    void writingTransactionsTakeTurnsWhileReadsGoOnAndH2SavesNothingOnItsOwnThread() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (Database db = Database.open(dir.resolve("turns"))) {
+            CountDownLatch firstInside = new CountDownLatch(1);
+            CountDownLatch firstMayEnd = new CountDownLatch(1);
+            Future<Object> first = threads.submit(() -> db.inTransaction("first", conn -> {
+                firstInside.countDown();
+                awaitQuietly(firstMayEnd);
+                return null;
+            }));
+            assertTrue(firstInside.await(10, TimeUnit.SECONDS));
+            AtomicBoolean secondRan = new AtomicBoolean();
+            Future<Object> second = threads.submit(() -> db.withWritingConnection("second", conn -> {
+                secondRan.set(true);
+                return null;
+            }));
+
+            assertEquals("0", db.withConnection("reading beside the writer", conn -> setting(conn, "WRITE_DELAY")));
+            Thread.sleep(300); // time enough for the second writer to start, were it not waiting its turn
+            assertFalse(secondRan.get(), "the second writer waits while the first transaction is open");
+            firstMayEnd.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+            assertTrue(secondRan.get());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String setting(Connection conn, String name) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 
