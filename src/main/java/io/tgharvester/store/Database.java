@@ -316,7 +316,6 @@ public final class Database implements AutoCloseable {
         return pool.getConnection();
     }
 
-    /** Runs {@code work} in one transaction: all of it is stored, or none. */
     /**
      * A transaction that waits for the other writers of samples in this process to finish theirs: each changes the
      * per-login totals through V10's triggers, which concurrent transactions could lock in opposite orders (a
@@ -342,6 +341,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} in one transaction, in its turn: all of it is stored, or none. */
     <T> T inTransaction(String failure, SqlWork<T> work) {
         return writing(() -> {
             try (Connection conn = connection()) {
@@ -360,7 +360,7 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    /** Runs {@code work}, which writes, on a connection of its own (autocommit). */
+    /** Runs {@code work}, which writes, on a connection of its own (autocommit), in its turn. */
     <T> T withWritingConnection(String failure, SqlWork<T> work) {
         return writing(() -> withConnection(failure, work));
     }
