@@ -22,6 +22,7 @@ import io.tgharvester.config.HarvesterConfig;
 import io.tgharvester.config.Redaction;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.mvstore.MVStore;
 import org.h2.util.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,14 +154,16 @@ public final class Database implements AutoCloseable {
             Connection owner = null;
             try {
                 owner = ownerConnection(url, secrets);
-                try (Statement st = owner.createStatement()) {
-                    st.execute(SerialWrites.SAVE_AT_EVERY_COMMIT);
-                }
+                Optional<MVStore> saved = SerialWrites.takeOverSaving(owner);
                 boolean created = !SchemaMigration.migratedBefore(owner);
                 SchemaMigration.migrate(url, ADMIN, secrets.admin(), "the database in " + dataDir.toAbsolutePath());
                 setReaderPassword(owner, url, secrets, created);
                 HikariDataSource pool = ownerPool(url, secrets.admin());
-                return new Database(pool, pool::close, false, Optional.of(owner), Optional.of(new SerialWrites()));
+                SerialWrites serialWrites = new SerialWrites(saved);
+                return new Database(pool, () -> {
+                    serialWrites.close();
+                    pool.close();
+                }, false, Optional.of(owner), Optional.of(serialWrites));
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(owner);
                 if (e instanceof RuntimeException runtime) {
